@@ -1,1 +1,5 @@
-export {};
+export * from './cluster';
+export * from './errors';
+export * from './fetch-kafka';
+export * from './versions';
+export { adminClientProperties } from './node-config';
