@@ -14,7 +14,9 @@ export const redactPaths = [
   '*.adminSasl.password',
   'sasl.password',
   'config.operatorToken',
+  'config.secretKey',
   'config.adminSasl.password',
+  'config.kafka.adminSasl.password',
 ];
 
 export function loggerOptions(app: string, level: string): LoggerOptions {

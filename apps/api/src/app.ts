@@ -1,0 +1,55 @@
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiConfig } from './config';
+import { authPlugin, type ResolveTenantToken } from './plugins/auth.plugin';
+import { metricsPlugin } from './plugins/metrics.plugin';
+import { openapiPlugin } from './plugins/openapi.plugin';
+import { problemDetailsPlugin } from './plugins/problem-details.plugin';
+import { genRequestId, requestIdPlugin } from './plugins/request-id.plugin';
+import type { ReadinessCheck } from './readiness';
+import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.routes';
+import { whoamiRoutes } from './routes/whoami.routes';
+
+/** What the app needs from outside: IO lives here so tests pass plain functions. */
+export interface AppDeps {
+  /** /readyz runs these; production passes buildReadinessChecks(config). */
+  readinessChecks: readonly ReadinessCheck[];
+  readinessTimeoutMs?: number;
+  /** The process's pino logger; without one the app logs nothing (tests). */
+  logger?: FastifyBaseLogger;
+  /** Resolves tenant bearer tokens; until tenants exist only the operator token is accepted. */
+  resolveTenantToken?: ResolveTenantToken;
+}
+
+/** Builds the API without listening, so tests can `inject()` requests. */
+export async function buildApp(config: ApiConfig, deps: AppDeps) {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : {}),
+    genReqId: genRequestId,
+    // genReqId reads the client's X-Request-Id / X-Correlation-Id itself.
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(requestIdPlugin);
+  await app.register(problemDetailsPlugin);
+  // Before any route, so every route lands in the OpenAPI document.
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, {
+    operatorToken: config.operatorToken,
+    ...(deps.resolveTenantToken ? { resolveTenantToken: deps.resolveTenantToken } : {}),
+  });
+  await app.register(metricsPlugin);
+
+  await app.register(healthRoutes, {
+    checks: deps.readinessChecks,
+    timeoutMs: deps.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS,
+  });
+  await app.register(whoamiRoutes);
+
+  return app;
+}
+
+export type CellarApp = Awaited<ReturnType<typeof buildApp>>;
