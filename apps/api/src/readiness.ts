@@ -82,3 +82,17 @@ export function buildReadinessChecks(
   if (extra.kafka) checks.push(extra.kafka);
   return checks;
 }
+
+/** Kafka answers a metadata request over the admin's SASL connection. */
+export function kafkaReadinessCheck(admin: { ping(): Promise<void> }): ReadinessCheck {
+  return {
+    name: 'kafka',
+    async check(signal) {
+      signal.throwIfAborted();
+      await Promise.race([
+        admin.ping(),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('Kafka did not answer in time')), { once: true })),
+      ]);
+    },
+  };
+}

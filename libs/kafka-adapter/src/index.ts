@@ -1,1 +1,4 @@
-export {};
+export * from './errors';
+export * from './kafka-admin';
+export * from './probe-client';
+export * from './types';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import getPort from 'get-port';
 import { HarnessError } from './errors';
 import { ensureKafkaDistribution, type KafkaDistribution } from './fetch-kafka';
-import { readBrokerState, readControllerBrokerCounts } from './metrics-probe';
+import { acceptsConnections, readControllerBrokerCounts } from './metrics-probe';
 import {
   adminClientProperties,
   brokerLogging,
@@ -16,6 +16,7 @@ import {
   type ListenerPorts,
 } from './node-config';
 import { isAlive, requireCommand, run, terminate, type RunResult } from './process';
+import { runKafkaTool, type KafkaToolOptions } from './tools';
 import { resolveKafkaRelease, type KafkaToolName } from './versions';
 
 export interface KafkaClusterOptions {
@@ -181,18 +182,8 @@ export class KafkaCluster {
   }
 
   /** Runs one of Kafka's own command-line tools as the admin user against the SASL listener. */
-  async runTool(tool: KafkaToolName, args: string[], options: { input?: string; withAdminConfig?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
-    const toolsDir = join(this.dataDir, 'tools');
-    const adminConfig = join(toolsDir, 'admin.properties');
-    const logging = join(toolsDir, this.dist.release.logging === 'log4j2' ? 'log4j2.properties' : 'log4j.properties');
-    const configFlag = tool === 'console-producer' ? '--producer.config' : tool === 'console-consumer' ? '--consumer.config' : '--command-config';
-    const extra = options.withAdminConfig === false ? [] : ['--bootstrap-server', this.info().bootstrapServers.join(','), configFlag, adminConfig];
-    const result = await run(
-      'java',
-      ['-Xmx128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', this.loggingFlag(logging), '-cp', `${this.dist.libsDir}/*`, this.dist.release.tools[tool], ...extra, ...args],
-      { input: options.input, timeoutMs: options.timeoutMs ?? 120_000 },
-    );
-    return result;
+  runTool(tool: KafkaToolName, args: string[], options: KafkaToolOptions = {}): Promise<RunResult> {
+    return runKafkaTool(this.info(), tool, args, options);
   }
 
   /** Resident memory of every Kafka JVM, in bytes (from /proc). */
@@ -305,6 +296,12 @@ export class KafkaCluster {
     node.pid = child.pid;
   }
 
+  /**
+   * Ready = the controller counts every broker as registered and unfenced (which a broker
+   * only becomes once it has caught up with the metadata log) and every client port
+   * accepts connections. One scrape of the controller per second: scraping all seven
+   * exporters in a tight loop slows the start it is waiting for.
+   */
   private async waitUntilReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const brokers = [...this.nodes.values()].filter((n) => n.role === 'broker');
@@ -318,14 +315,17 @@ export class KafkaCluster {
       }
       try {
         const counts = await readControllerBrokerCounts(controller.metricsPort);
-        const states = await Promise.all(brokers.map((b) => readBrokerState(b.metricsPort).catch(() => -1)));
-        const notRunning = brokers.filter((_, i) => states[i] !== 3).map((b) => b.nodeId);
-        if (counts.active === brokers.length && counts.fenced === 0 && notRunning.length === 0) return;
-        lastProblem = `${counts.active}/${brokers.length} brokers registered and unfenced; not running yet: ${notRunning.join(', ') || 'none'}`;
+        if (counts.active === brokers.length && counts.fenced === 0) {
+          const closed = (await Promise.all(brokers.map(async (b) => ((await acceptsConnections(b.ports!.client)) ? undefined : b.nodeId)))).filter((id) => id !== undefined);
+          if (closed.length === 0) return;
+          lastProblem = `client listener not open yet on brokers ${closed.join(', ')}`;
+        } else {
+          lastProblem = `${counts.active - counts.fenced}/${brokers.length} brokers registered and unfenced`;
+        }
       } catch (error) {
         lastProblem = (error as Error).message;
       }
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1_000));
     }
     throw new HarnessError(`Kafka did not become ready within ${Math.round(timeoutMs / 1000)}s (${lastProblem}); node logs are under ${this.dataDir}`);
   }

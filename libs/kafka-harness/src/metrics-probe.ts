@@ -1,9 +1,9 @@
+import { connect } from 'node:net';
 import { HarnessError } from './errors';
 
 /**
- * Readiness comes from the nodes' own JMX exporter endpoints, so the harness needs no
- * Kafka client: the controller counts registered (unfenced) brokers, each broker reports
- * its BrokerState (3 = RUNNING).
+ * Readiness comes from the controller's own JMX exporter endpoint, so the harness needs
+ * no Kafka client: the controller counts registered and fenced brokers.
  */
 async function scrape(port: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3_000) });
@@ -25,8 +25,15 @@ export async function readControllerBrokerCounts(port: number): Promise<{ active
   return { active, fenced };
 }
 
-export async function readBrokerState(port: number): Promise<number> {
-  const value = gauge(await scrape(port), 'kafka_server_kafkaserver_brokerstate');
-  if (value === undefined) throw new HarnessError('the broker does not report its state yet');
-  return value;
+export function acceptsConnections(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host, timeout: 2_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }

@@ -1,0 +1,157 @@
+/**
+ * `npm run up`: the whole system on local defaults, in the foreground.
+ * Kafka (1 controller + 6 brokers) -> database created and migrated -> API, balancer and
+ * degradation detector as child processes -> wait until /readyz answers -> print where
+ * everything is. Ctrl-C or `npm run down` stops all of it; a failure at any step stops
+ * whatever had started, so nothing is left behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { assertNodeVersion } from '@cellar/common';
+import { createDatabase, migrateDatabase } from '@cellar/db';
+import { KafkaCluster, HarnessError } from '@cellar/kafka-harness';
+import { localSecret, STACK_FILE, STATE_DIR, type StackState } from './state';
+
+assertNodeVersion();
+
+const API_HOST = process.env['HOST'] ?? '127.0.0.1';
+const API_PORT = Number(process.env['PORT'] ?? 8080);
+const POSTGRES_URL = process.env['CELLAR_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DATABASE_NAME = process.env['CELLAR_DATABASE'] ?? 'cellar';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const say = (line: string) => process.stdout.write(`cellar: ${line}\n`);
+
+class StartupError extends Error {}
+
+async function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+async function waitForReady(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new StartupError(`the API exited with code ${child.exitCode} during start-up; see ${logFile}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new StartupError(`the API did not become ready within ${timeoutMs / 1000}s (${last.slice(0, 300)}); see ${logFile}`);
+}
+
+async function main(): Promise<void> {
+  if (!(await portIsFree(API_HOST, API_PORT))) {
+    throw new StartupError(`port ${API_PORT} on ${API_HOST} is in use: stop what uses it (a stack already up? npm run down) or set PORT=<free port>`);
+  }
+  mkdirSync(join(STATE_DIR, 'logs'), { recursive: true });
+  const operatorToken = localSecret('operator-token', () => `cellar_op_${randomBytes(24).toString('base64url')}`);
+  const secretKey = localSecret('secret-key', () => randomBytes(32).toString('base64'));
+
+  const children: { name: string; child: ChildProcess; logFile: string }[] = [];
+  let kafka: KafkaCluster | undefined;
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await Promise.all(children.map(({ child }) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.kill('SIGTERM');
+    })));
+    await kafka?.stop();
+    rmSync(STACK_FILE, { force: true });
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    say('starting Kafka (1 controller, 6 brokers on racks az1 az1 az2 az2 az3 az3)');
+    kafka = await KafkaCluster.start({ log: (line) => say(`kafka: ${line}`) });
+    const info = kafka.info();
+
+    const databaseUrl = (() => { const u = new URL(POSTGRES_URL); u.pathname = `/${DATABASE_NAME}`; return u.toString(); })();
+    await createDatabase(POSTGRES_URL, DATABASE_NAME).catch((error: unknown) => {
+      if (!/already exists/.test(String((error as Error).message))) throw error;
+    });
+    say(`migrating database ${DATABASE_NAME}`);
+    await migrateDatabase(databaseUrl);
+
+    const env = {
+      ...process.env,
+      HOST: API_HOST,
+      PORT: String(API_PORT),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: process.env['REDIS_PREFIX'] ?? 'cellar',
+      CELLAR_OPERATOR_TOKEN: operatorToken,
+      CELLAR_SECRET_KEY: secretKey,
+      KAFKA_BOOTSTRAP_SERVERS: info.bootstrapServers.join(','),
+      KAFKA_ADMIN_USERNAME: info.admin.username,
+      KAFKA_ADMIN_PASSWORD: info.admin.password,
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    };
+    for (const [name, dir] of [['api', 'apps/api'], ['balancer', 'apps/balancer'], ['degradation-detector', 'apps/degradation-detector']] as const) {
+      const logFile = join(STATE_DIR, 'logs', `${name}.log`);
+      const out = openSync(logFile, 'a');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(dir, 'src', 'main.ts')], { env, stdio: ['ignore', out, out] });
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          say(`${name} exited (${signal ?? code}); see ${logFile}; stopping everything`);
+          void stopAll(1);
+        }
+      });
+      children.push({ name, child, logFile });
+    }
+    const api = children[0]!;
+    await waitForReady(`http://${API_HOST}:${API_PORT}/readyz`, api.child, api.logFile, 120_000);
+
+    const state: StackState = {
+      startedAt: new Date().toISOString(),
+      supervisorPid: process.pid,
+      apps: children.map(({ name, child, logFile }) => ({ name, pid: child.pid ?? 0, logFile })),
+      kafkaStateFile: join(info.dataDir, 'cluster.json'),
+    };
+    writeFileSync(STACK_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+    writeFileSync(join(STATE_DIR, 'kafka-admin.properties'), `bootstrap.servers=${info.bootstrapServers.join(',')}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${info.admin.username}" password="${info.admin.password}";\n`, { mode: 0o600 });
+
+    const base = `http://${API_HOST}:${API_PORT}`;
+    process.stdout.write([
+      '',
+      'Cellar is up.',
+      `  API             ${base}`,
+      `  API docs        ${base}/docs`,
+      `  readiness       ${base}/readyz`,
+      `  metrics         ${base}/metrics`,
+      `  operator token  ${operatorToken}`,
+      `                  (kept in ${join(STATE_DIR, 'operator-token')}; try: curl -H "Authorization: Bearer $(cat .cellar/operator-token)" ${base}/v1/whoami)`,
+      `  Kafka           ${info.version}, bootstrap ${info.bootstrapServers.join(',')} (SASL_PLAINTEXT, SCRAM-SHA-512)`,
+      `                  admin client config: ${join(STATE_DIR, 'kafka-admin.properties')}`,
+      `  logs            ${join(STATE_DIR, 'logs')}/`,
+      '',
+      'Ctrl-C here, or `npm run down` in another terminal, stops everything.',
+      '',
+    ].join('\n'));
+  } catch (error) {
+    say(error instanceof StartupError || error instanceof HarnessError ? error.message : `start-up failed: ${(error as Error).stack ?? String(error)}`);
+    await stopAll(1);
+  }
+}
+
+void main();
