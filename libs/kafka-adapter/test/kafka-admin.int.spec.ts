@@ -104,11 +104,15 @@ describe('KafkaAdmin against a real cluster', () => {
   it('reassigns partitions, lists the in-flight reassignment, cancels it and elects the preferred leader', async () => {
     const topic = `${prefix}.moves`;
     await admin.createTopic({ name: topic, replicaAssignment: [[1, 3, 5], [1, 3, 5]] });
-    // Data plus a 1 KiB/s throttle keeps the move to broker 2 in flight long enough to observe.
+    // 4 MB of data plus a 1 KiB/s throttle keeps the move to broker 2 in flight long enough to
+    // observe (the first replica fetch may take up to replica.fetch.max.bytes = 1 MiB before the
+    // throttle bites).
     const producer = tenantClient(cluster.admin.username, cluster.admin.password).producer();
     await producer.connect();
     const value = 'x'.repeat(10_000);
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 30 }, () => ({ partition: 0, value })) });
+    for (let batch = 0; batch < 8; batch++) {
+      await producer.send({ topic, acks: -1, messages: Array.from({ length: 50 }, () => ({ partition: 0, value })) });
+    }
     await producer.disconnect();
     await admin.incrementalAlterConfigs([
       ...cluster.brokers.map((b) => ({ resource: { type: 'broker' as const, brokerId: b.nodeId }, set: { 'leader.replication.throttled.rate': '1024', 'follower.replication.throttled.rate': '1024' } })),
