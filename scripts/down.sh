@@ -2,4 +2,4 @@
 # npm run down: stops a stack started by `npm run up` in another terminal.
 source "$(dirname "$0")/lib.sh"
 ensure_dependencies
-exec tsx libs/local-stack/src/down.ts
+exec node --import tsx libs/local-stack/src/down.ts

@@ -4,4 +4,4 @@
 source "$(dirname "$0")/lib.sh"
 require_prerequisites
 ensure_dependencies
-exec tsx libs/local-stack/src/up.ts
+exec node --import tsx libs/local-stack/src/up.ts

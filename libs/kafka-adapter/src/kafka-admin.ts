@@ -1,14 +1,6 @@
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ConfigResourceTypes as KafkaJsConfigResourceTypes,
-  Kafka,
-  logLevel,
-  ResourcePatternTypes as KafkaJsPatternTypes,
-  type Admin as KafkaJsAdmin,
-  type ITopicMetadata,
-} from 'kafkajs';
+// kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports, so take them
+// from the default export (a named import works under Vitest's transform but not in `node`).
+import kafkajs, { type Admin as KafkaJsAdmin, type ITopicMetadata } from 'kafkajs';
 import {
   Admin as PlatformaticAdmin,
   alterPartitionReassignmentsV0,
@@ -46,6 +38,18 @@ import type {
   ScramUser,
   TopicDescription,
 } from './types';
+
+const {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes: KafkaJsConfigResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes: KafkaJsPatternTypes,
+} = kafkajs;
+type AclOperationTypes = kafkajs.AclOperationTypes;
+type AclResourceTypes = kafkajs.AclResourceTypes;
 
 type IncrementalAlterConfigsRequestConfig = Parameters<PlatformaticAdmin['incrementalAlterConfigs']>[0]['resources'][number]['configs'][number];
 

@@ -1,6 +1,9 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import kafkajs, { type Producer } from 'kafkajs';
 import { Consumer, type ConsumerOptions } from '@platformatic/kafka';
 import { attempt, KafkaAdapterError } from './errors';
+
+// kafkajs is CommonJS: see kafka-admin.ts.
+const { Kafka, logLevel } = kafkajs;
 import type { FetchedRecord, KafkaConnectionConfig, ProducedRecord } from './types';
 
 /**

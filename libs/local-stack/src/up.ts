@@ -23,6 +23,10 @@ const POSTGRES_URL = process.env['CELLAR_POSTGRES_URL'] ?? 'postgresql://postgre
 const DATABASE_NAME = process.env['CELLAR_DATABASE'] ?? 'cellar';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
+// If whoever started us goes away (a closed terminal, `timeout`), writing to its pipe fails
+// with EPIPE; that must not interrupt stopping Kafka.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 const say = (line: string) => process.stdout.write(`cellar: ${line}\n`);
 
 class StartupError extends Error {}
@@ -154,4 +158,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  say(error instanceof StartupError ? error.message : `start-up failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
