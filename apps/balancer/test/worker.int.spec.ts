@@ -1,101 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectWorkerLifecycle } from '@cellar/test-support/worker-process';
+import { describe, it } from 'vitest';
 import { QUEUE_NAME } from '../src/worker';
 
-// The real Redis of the test environment; each run gets its own key prefix.
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
-
-async function keysWithPrefix(redis: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
-
-function waitForLine(child: ChildProcess, output: string[], predicate: (line: string) => boolean, timeoutMs: number) {
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms:\n${output.join('')}`)), timeoutMs);
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      const match = lines.find(predicate);
-      if (match !== undefined) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before the line appeared:\n${output.join('')}`));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still running ${timeoutMs} ms after SIGTERM`)), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
-
 describe(`${QUEUE_NAME} worker process`, () => {
-  const prefix = `cellar-test-${randomUUID().slice(0, 8)}`;
-  let redis: Redis;
-
-  beforeAll(() => {
-    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    const leftovers = await keysWithPrefix(redis, prefix);
-    if (leftovers.length > 0) await redis.del(...leftovers);
-    await redis.quit();
-  });
-
   it('starts, keeps its heartbeat schedule under its prefix, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
-      cwd: appRoot,
-      env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-
-    try {
-      const started = await waitForLine(child, output, (line) => line.includes('"msg":"started"'), 20_000);
-      expect(JSON.parse(started)).toMatchObject({ app: QUEUE_NAME, queue: QUEUE_NAME, prefix });
-
-      const keys = await keysWithPrefix(redis, prefix);
-      expect(keys.length).toBeGreaterThan(0);
-      expect(keys.every((key) => key.startsWith(`${prefix}:${QUEUE_NAME}:`))).toBe(true);
-      const schedulers = await redis.zrange(`${prefix}:${QUEUE_NAME}:repeat`, 0, -1);
-      expect(schedulers).toEqual(['heartbeat']);
-
-      const exited = waitForExit(child, 5_000);
-      child.kill('SIGTERM');
-      expect(await exited, output.join('')).toEqual({ code: 0, signal: null });
-      expect(output.join('')).toContain('"msg":"closed"');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-
-    // Everything the worker wrote lives under its prefix: removing that leaves nothing behind.
-    const written = await keysWithPrefix(redis, prefix);
-    if (written.length > 0) await redis.del(...written);
-    expect(await keysWithPrefix(redis, prefix)).toEqual([]);
+    await expectWorkerLifecycle(fileURLToPath(new URL('..', import.meta.url)), QUEUE_NAME);
   });
 });

@@ -1,20 +1,9 @@
-import { configFragments, parseConfig } from '@cellar/common';
-import { z } from 'zod';
+import { parseConfig } from '@cellar/common';
+import { workerConfigSchema } from '@cellar/worker-runtime';
+import type { z } from 'zod';
 
-/** The degradation detector's environment, parsed once at start. */
-export const detectorConfigSchema = z
-  .object({
-    LOG_LEVEL: configFragments.logLevel,
-    REDIS_URL: configFragments.redisUrl,
-    REDIS_PREFIX: configFragments.redisPrefix,
-    DATABASE_URL: configFragments.databaseUrl,
-  })
-  .transform((env) => ({
-    logLevel: env.LOG_LEVEL,
-    redisUrl: env.REDIS_URL,
-    redisPrefix: env.REDIS_PREFIX,
-    databaseUrl: env.DATABASE_URL,
-  }));
+/** The degradation-detector environment, parsed once at start (the shared worker variables for now). */
+export const detectorConfigSchema = workerConfigSchema;
 
 export type DetectorConfig = z.output<typeof detectorConfigSchema>;
 

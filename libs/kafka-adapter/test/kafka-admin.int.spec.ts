@@ -167,14 +167,19 @@ describe('KafkaAdmin against a real cluster', () => {
   it('sets and describes per-user client quotas', async () => {
     const user = uniqueName('quota-user');
     await admin.alterClientQuotas([{ entity: { user }, set: { producer_byte_rate: 1_048_576, consumer_byte_rate: 3_145_728, request_percentage: 25 } }]);
-    expect(await admin.describeClientQuotas({ user })).toEqual([
+    // Brokers answer DescribeClientQuotas from their metadata cache, which follows the controller.
+    const described = await eventually(async () => {
+      const quotas = await admin.describeClientQuotas({ user });
+      return quotas.length > 0 ? quotas : undefined;
+    }, { what: 'the quota to propagate' });
+    expect(described).toEqual([
       { entity: { user }, values: { producer_byte_rate: 1_048_576, consumer_byte_rate: 3_145_728, request_percentage: 25 } },
     ]);
     const seen = await kafkaTool(cluster, 'configs', ['--describe', '--entity-type', 'users', '--entity-name', user]);
     expect(seen).toMatch(/producer_byte_rate=1048576(\.0)?/);
     expect(seen).toMatch(/consumer_byte_rate=3145728(\.0)?/);
     await admin.alterClientQuotas([{ entity: { user }, remove: ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage'] }]);
-    expect(await admin.describeClientQuotas({ user })).toEqual([]);
+    await eventually(async () => ((await admin.describeClientQuotas({ user })).length === 0 ? true : undefined), { what: 'the removal to propagate' });
   });
 
   it('creates, describes and deletes PREFIXED ACLs, and the broker enforces them', async () => {
@@ -190,8 +195,10 @@ describe('KafkaAdmin against a real cluster', () => {
         resourceType: 'topic' as const, resourceName: tenantPrefix, patternType: 'prefixed' as const, principal: `User:${user}`, host: '*', operation, permission: 'allow' as const,
       })),
     );
-    const listed = await admin.describeAcls({ principal: `User:${user}` });
-    expect(listed).toHaveLength(3);
+    const listed = await eventually(async () => {
+      const acls = await admin.describeAcls({ principal: `User:${user}` });
+      return acls.length === 3 ? acls : undefined;
+    }, { what: 'the ACLs to propagate' });
     expect(listed.every((acl) => acl.patternType === 'prefixed' && acl.resourceName === tenantPrefix)).toBe(true);
     const seen = await kafkaTool(cluster, 'acls', ['--list', '--principal', `User:${user}`]);
     expect(seen).toContain(`name=${tenantPrefix}, patternType=PREFIXED`);
@@ -204,7 +211,7 @@ describe('KafkaAdmin against a real cluster', () => {
     await producer.disconnect();
 
     expect(await admin.deleteAcls({ principal: `User:${user}`, resourceType: 'topic', resourceName: tenantPrefix, patternType: 'prefixed' })).toBe(3);
-    expect(await admin.describeAcls({ principal: `User:${user}` })).toEqual([]);
+    await eventually(async () => ((await admin.describeAcls({ principal: `User:${user}` })).length === 0 ? true : undefined), { what: 'the deletion to propagate' });
     expect(await kafkaTool(cluster, 'acls', ['--list', '--principal', `User:${user}`])).not.toContain(tenantPrefix);
     await admin.deleteScramUser(user);
   });

@@ -1,0 +1,4 @@
+export * from './heartbeat.job';
+export * from './job';
+export * from './queue-worker';
+export * from './worker-config';
