@@ -346,15 +346,7 @@ export class KafkaAdmin {
   async describeAcls(filter: AclFilter = {}): Promise<AclBinding[]> {
     await this.ready();
     const result = await attempt('describe ACLs', () =>
-      this.kafkajs.describeAcls({
-        resourceType: filter.resourceType ? RESOURCE_TYPES[filter.resourceType] : AclResourceTypes.ANY,
-        resourceName: filter.resourceName,
-        resourcePatternType: PATTERNS[filter.patternType ?? 'any'],
-        principal: filter.principal,
-        host: undefined,
-        operation: filter.operation ? OPERATIONS[filter.operation] : AclOperationTypes.ANY,
-        permissionType: AclPermissionTypes.ANY,
-      } as never),
+      this.kafkajs.describeAcls(toKafkaJsAclFilter(filter)),
     );
     return result.resources.flatMap((resource) =>
       resource.acls.map((acl) => ({
@@ -374,15 +366,7 @@ export class KafkaAdmin {
     await this.ready();
     const result = await attempt('delete ACLs', () =>
       this.kafkajs.deleteAcls({
-        filters: [{
-          resourceType: filter.resourceType ? RESOURCE_TYPES[filter.resourceType] : AclResourceTypes.ANY,
-          resourceName: filter.resourceName,
-          resourcePatternType: PATTERNS[filter.patternType ?? 'any'],
-          principal: filter.principal,
-          host: undefined,
-          operation: filter.operation ? OPERATIONS[filter.operation] : AclOperationTypes.ANY,
-          permissionType: AclPermissionTypes.ANY,
-        } as never],
+        filters: [toKafkaJsAclFilter(filter)],
       }),
     );
     return result.filterResponses.reduce((sum, r) => sum + r.matchingAcls.length, 0);
@@ -428,6 +412,19 @@ export class KafkaAdmin {
       return call(connection);
     });
   }
+}
+
+/** kafkajs' filter shape; unset fields match anything. Its typings demand every field, hence the cast. */
+function toKafkaJsAclFilter(filter: AclFilter): never {
+  return {
+    resourceType: filter.resourceType ? RESOURCE_TYPES[filter.resourceType] : AclResourceTypes.ANY,
+    resourceName: filter.resourceName,
+    resourcePatternType: PATTERNS[filter.patternType ?? 'any'],
+    principal: filter.principal,
+    host: undefined,
+    operation: filter.operation ? OPERATIONS[filter.operation] : AclOperationTypes.ANY,
+    permissionType: AclPermissionTypes.ANY,
+  } as never;
 }
 
 function groupByTopic<T extends { topic: string; partition: number }>(items: T[]): [string, T[]][] {
