@@ -13,6 +13,7 @@ import {
   ScramMechanisms,
   type Connection,
 } from '@platformatic/kafka';
+import { kafkaJsOptions, platformaticOptions } from './client-options';
 import * as electLeadersV2 from './elect-leaders-v2';
 import { attempt, KafkaAdapterError } from './errors';
 import { scramSha512Credential } from './scram';
@@ -45,7 +46,6 @@ const {
   AclResourceTypes,
   ConfigResourceTypes: KafkaJsConfigResourceTypes,
   Kafka,
-  logLevel,
   ResourcePatternTypes: KafkaJsPatternTypes,
 } = kafkajs;
 type AclOperationTypes = kafkajs.AclOperationTypes;
@@ -94,25 +94,10 @@ export class KafkaAdmin {
   private readonly platformatic: PlatformaticAdmin;
   private connected: Promise<void> | undefined;
 
-  constructor(private readonly config: KafkaConnectionConfig) {
-    const clientId = config.clientId ?? 'cellar-admin';
-    this.kafkajs = new Kafka({
-      clientId,
-      brokers: config.bootstrapServers,
-      sasl: { mechanism: 'scram-sha-512', username: config.sasl.username, password: config.sasl.password },
-      connectionTimeout: config.connectTimeoutMs ?? 5_000,
-      requestTimeout: config.requestTimeoutMs ?? 30_000,
-      retry: { retries: 3, initialRetryTime: 200 },
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    this.platformatic = new PlatformaticAdmin({
-      clientId,
-      bootstrapBrokers: config.bootstrapServers,
-      sasl: { mechanism: 'SCRAM-SHA-512', username: config.sasl.username, password: config.sasl.password },
-      connectTimeout: config.connectTimeoutMs ?? 5_000,
-      requestTimeout: config.requestTimeoutMs ?? 30_000,
-      retries: 3,
-    });
+  constructor(config: KafkaConnectionConfig) {
+    const tuning = { clientId: 'cellar-admin', requestTimeoutMs: 30_000, retries: 3 };
+    this.kafkajs = new Kafka(kafkaJsOptions(config, tuning)).admin();
+    this.platformatic = new PlatformaticAdmin(platformaticOptions(config, tuning));
   }
 
   private async ready(): Promise<void> {

@@ -1,9 +1,10 @@
 import kafkajs, { type Producer } from 'kafkajs';
-import { Consumer, type ConsumerOptions } from '@platformatic/kafka';
+import { Consumer } from '@platformatic/kafka';
+import { kafkaJsOptions, platformaticOptions } from './client-options';
 import { attempt, KafkaAdapterError } from './errors';
 
 // kafkajs is CommonJS: see kafka-admin.ts.
-const { Kafka, logLevel } = kafkajs;
+const { Kafka } = kafkajs;
 import type { FetchedRecord, KafkaConnectionConfig, ProducedRecord } from './types';
 
 /**
@@ -17,26 +18,11 @@ export class KafkaPartitionClient {
   private producerReady: Promise<void> | undefined;
 
   constructor(config: KafkaConnectionConfig) {
-    const clientId = config.clientId ?? 'cellar-probe';
-    this.producer = new Kafka({
-      clientId,
-      brokers: config.bootstrapServers,
-      sasl: { mechanism: 'scram-sha-512', username: config.sasl.username, password: config.sasl.password },
-      connectionTimeout: config.connectTimeoutMs ?? 5_000,
-      requestTimeout: config.requestTimeoutMs ?? 10_000,
-      retry: { retries: 1, initialRetryTime: 100 },
-      logLevel: logLevel.NOTHING,
-    }).producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 });
-    const options: ConsumerOptions<Buffer, Buffer, Buffer, Buffer> = {
-      clientId,
-      groupId: `${clientId}-fetch`,
-      bootstrapBrokers: config.bootstrapServers,
-      sasl: { mechanism: 'SCRAM-SHA-512', username: config.sasl.username, password: config.sasl.password },
-      connectTimeout: config.connectTimeoutMs ?? 5_000,
-      requestTimeout: config.requestTimeoutMs ?? 10_000,
-      retries: 1,
-    };
-    this.consumer = new Consumer(options);
+    // Probes fail fast: a slow answer is the signal, not something to retry through.
+    const tuning = { clientId: 'cellar-probe', requestTimeoutMs: 10_000, retries: 1 };
+    this.producer = new Kafka(kafkaJsOptions(config, tuning)).producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 });
+    const base = platformaticOptions(config, tuning);
+    this.consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, groupId: `${base.clientId}-fetch` });
   }
 
   /** Produces one record with acks=all to exactly this partition. */

@@ -15,9 +15,8 @@ import {
   toolLogging,
   type ListenerPorts,
 } from './node-config';
-import { isAlive, requireCommand, run, terminate, type RunResult } from './process';
-import { runKafkaTool, type KafkaToolOptions } from './tools';
-import { resolveKafkaRelease, type KafkaToolName } from './versions';
+import { isAlive, requireCommand, run, terminate } from './process';
+import { resolveKafkaRelease } from './versions';
 
 export interface KafkaClusterOptions {
   /** A version or line (`4.3.1`, `3.9`); defaults to CELLAR_KAFKA_VERSION or the newest supported 4.x. */
@@ -179,11 +178,6 @@ export class KafkaCluster {
     this.spawnNode(nodeId);
     this.writeState();
     await this.waitUntilReady(timeoutMs);
-  }
-
-  /** Runs one of Kafka's own command-line tools as the admin user against the SASL listener. */
-  runTool(tool: KafkaToolName, args: string[], options: KafkaToolOptions = {}): Promise<RunResult> {
-    return runKafkaTool(this.info(), tool, args, options);
   }
 
   /** Resident memory of every Kafka JVM, in bytes (from /proc). */

@@ -2,6 +2,5 @@ export * from './cluster';
 export * from './errors';
 export * from './fetch-kafka';
 export * from './versions';
-export { adminClientProperties } from './node-config';
 export * from './tools';
 export { isAlive } from './process';
