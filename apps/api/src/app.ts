@@ -8,7 +8,13 @@ import { problemDetailsPlugin } from './plugins/problem-details.plugin';
 import { genRequestId, requestIdPlugin } from './plugins/request-id.plugin';
 import type { ReadinessCheck } from './readiness';
 import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.routes';
+import { apiKeysRoutes } from './routes/api-keys.routes';
+import { kafkaClustersRoutes } from './routes/kafka-clusters.routes';
+import { logicalClustersRoutes } from './routes/logical-clusters.routes';
+import { tenantsRoutes } from './routes/tenants.routes';
+import { topicsRoutes } from './routes/topics.routes';
 import { whoamiRoutes } from './routes/whoami.routes';
+import type { TenancyDeps } from './tenancy-deps';
 
 /** What the app needs from outside: IO lives here so tests pass plain functions. */
 export interface AppDeps {
@@ -19,6 +25,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Resolves tenant bearer tokens; until tenants exist only the operator token is accepted. */
   resolveTenantToken?: ResolveTenantToken;
+  /** PostgreSQL, Kafka and the job queue behind the tenant and fleet routes; without it only health routes exist. */
+  tenancy?: TenancyDeps;
 }
 
 /** Builds the API without listening, so tests can `inject()` requests. */
@@ -48,6 +56,11 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
     timeoutMs: deps.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS,
   });
   await app.register(whoamiRoutes);
+  if (deps.tenancy) {
+    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes]) {
+      await app.register(routes, deps.tenancy);
+    }
+  }
 
   return app;
 }

@@ -1,4 +1,5 @@
 import { configFragments, parseConfig } from '@cellar/common';
+import { DEFAULT_CKU_PROFILE, parseCkuProfile, type CkuProfile } from '@cellar/ckus';
 import { z } from 'zod';
 
 /** `host:port` or `[ipv6]:port`. */
@@ -17,6 +18,15 @@ const bootstrapServers = z
   .string()
   .transform((value) => value.split(',').map((server) => server.trim()).filter((server) => server !== ''))
   .pipe(z.array(z.string().regex(hostPort, 'each server must be host:port')).min(1, 'must name at least one host:port'));
+
+const ckuProfileJson = z.string().transform((value, ctx): CkuProfile => {
+  try {
+    return parseCkuProfile(JSON.parse(value));
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /**
  * The API's environment. Parsed once at start; a bad value stops the process naming the
@@ -37,6 +47,8 @@ export const apiConfigSchema = z
     KAFKA_BOOTSTRAP_SERVERS: optional(bootstrapServers),
     KAFKA_ADMIN_USERNAME: optional(z.string()),
     KAFKA_ADMIN_PASSWORD: optional(z.string()),
+    /** JSON object overriding fields of the default (Confluent Cloud) per-CKU profile. */
+    CELLAR_CKU_PROFILE: optional(ckuProfileJson),
   })
   .superRefine((env, ctx) => {
     const hasUser = env.KAFKA_ADMIN_USERNAME !== undefined;
@@ -65,6 +77,7 @@ export const apiConfigSchema = z
     redisPrefix: env.REDIS_PREFIX,
     operatorToken: env.CELLAR_OPERATOR_TOKEN,
     secretKey: env.CELLAR_SECRET_KEY,
+    ckuProfile: env.CELLAR_CKU_PROFILE ?? DEFAULT_CKU_PROFILE,
     kafka:
       env.KAFKA_BOOTSTRAP_SERVERS === undefined
         ? undefined

@@ -1,9 +1,12 @@
 import { closeOnSignals, loadConfigOrExit, loggerOptions } from '@cellar/common';
+import { createPrismaClient } from '@cellar/db';
 import { KafkaAdmin } from '@cellar/kafka-adapter';
+import { createTenancyJobs, KafkaAdminRegistry } from '@cellar/tenancy';
 import { pino } from 'pino';
 import { buildApp } from './app';
 import { apiConfigSchema } from './config';
 import { buildReadinessChecks, kafkaReadinessCheck } from './readiness';
+import { tenantTokenResolver } from './tenant-tokens';
 
 /** Process concerns only: config, logger, listen, close on SIGTERM/SIGINT. */
 export async function runServer(env: Record<string, string | undefined>): Promise<void> {
@@ -18,9 +21,20 @@ export async function runServer(env: Record<string, string | undefined>): Promis
         clientId: 'cellar-api',
       })
     : undefined;
+  const prisma = createPrismaClient(config.databaseUrl);
+  const kafkaAdmins = new KafkaAdminRegistry(prisma, config.secretKey, 'cellar-api');
+  const jobs = createTenancyJobs(config.redisUrl, config.redisPrefix);
   const readinessChecks = buildReadinessChecks(config, kafkaAdmin ? { kafka: kafkaReadinessCheck(kafkaAdmin) } : {});
-  const app = await buildApp(config, { logger, readinessChecks });
-  app.addHook('onClose', async () => kafkaAdmin?.close());
+  const app = await buildApp(config, {
+    logger,
+    readinessChecks,
+    resolveTenantToken: tenantTokenResolver(prisma),
+    tenancy: { prisma, kafkaAdmins, jobs, secretKey: config.secretKey, ckuProfile: config.ckuProfile },
+  });
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([kafkaAdmin?.close(), kafkaAdmins.close(), jobs.close()]);
+    await prisma.$disconnect();
+  });
   closeOnSignals(() => app.close(), { logger });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { CellarError, isCellarError } from '@cellar/common';
+import { KafkaAdapterError } from '@cellar/kafka-adapter';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
@@ -67,6 +68,10 @@ function codeForStatus(status: number): HttpProblemCode {
   return codeByStatus[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
 }
 
+function isKafkaAdapterError(value: unknown): value is KafkaAdapterError {
+  return value instanceof KafkaAdapterError;
+}
+
 function isHttpErrorStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
 }
@@ -108,6 +113,11 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     const status = isHttpErrorStatus(error.status) ? error.status : 500;
     if (status >= 500) return problem(status, error.code, hidden);
     return { ...problem(status, error.code, error.message), ...(error.details ? { details: error.details } : {}) };
+  }
+  if (isKafkaAdapterError(error)) {
+    // The cluster did not do what was asked: retryable failures (unreachable, timeouts) are 503
+    // so clients back off and retry; the rest are 502. The code says which, the log says why.
+    return problem(error.retryable ? 503 : 502, error.code, hidden);
   }
   const fastifyError = error as Partial<FastifyError> | undefined;
   if (fastifyError?.validation) {

@@ -1,0 +1,6 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { TenancyDeps } from '../tenancy-deps';
+
+export const logicalClustersRoutes: FastifyPluginAsyncZod<TenancyDeps> = async () => {
+  // TODO(issue 3)
+};

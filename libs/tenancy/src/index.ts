@@ -1,0 +1,5 @@
+export * from './access';
+export * from './kafka-admins';
+export * from './names';
+export * from './tenancy-queue';
+export * from './tenancy.error';

@@ -1,0 +1,62 @@
+import { decryptSecret, type PrismaClient, type SecretKey } from '@cellar/db';
+import { KafkaAdmin, type KafkaConnectionConfig } from '@cellar/kafka-adapter';
+import { TenancyError } from './tenancy.error';
+
+/** What registering a cluster needs to reach it. */
+export interface ClusterConnection {
+  bootstrapServers: string[];
+  adminSasl: { username: string; password: string } | null;
+}
+
+export function connectionConfig(connection: ClusterConnection, clientId: string): KafkaConnectionConfig {
+  if (connection.adminSasl === null) {
+    // Cellar's clusters are reached through their SASL/SCRAM listener; registration refuses others.
+    throw new TenancyError('kafka_cluster_unreachable', 'the cluster has no admin SASL credentials');
+  }
+  return { bootstrapServers: connection.bootstrapServers, sasl: { mechanism: 'scram-sha-512', ...connection.adminSasl }, clientId };
+}
+
+/**
+ * One admin client per registered physical cluster, built on first use from its row
+ * (the admin password is decrypted here and nowhere else) and kept for the process.
+ */
+export class KafkaAdminRegistry {
+  private readonly admins = new Map<string, Promise<KafkaAdmin>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secretKey: SecretKey,
+    private readonly clientId: string,
+  ) {}
+
+  forCluster(physicalClusterId: string): Promise<KafkaAdmin> {
+    let admin = this.admins.get(physicalClusterId);
+    if (!admin) {
+      admin = this.build(physicalClusterId);
+      this.admins.set(physicalClusterId, admin);
+      admin.catch(() => this.admins.delete(physicalClusterId));
+    }
+    return admin;
+  }
+
+  /** A client for a cluster that is not registered yet (registration checks it first). */
+  connect(connection: ClusterConnection): KafkaAdmin {
+    return new KafkaAdmin(connectionConfig(connection, this.clientId));
+  }
+
+  async close(): Promise<void> {
+    const admins = [...this.admins.values()];
+    this.admins.clear();
+    await Promise.all(admins.map(async (admin) => (await admin.catch(() => undefined))?.close()));
+  }
+
+  private async build(physicalClusterId: string): Promise<KafkaAdmin> {
+    const row = await this.prisma.physicalCluster.findUnique({ where: { id: physicalClusterId } });
+    if (!row) throw new TenancyError('kafka_cluster_not_found', `no physical cluster ${physicalClusterId}`);
+    const adminSasl =
+      row.adminSaslUsername !== null && row.adminSaslPasswordEncrypted !== null
+        ? { username: row.adminSaslUsername, password: decryptSecret(row.adminSaslPasswordEncrypted, this.secretKey) }
+        : null;
+    return this.connect({ bootstrapServers: row.bootstrapServers, adminSasl });
+  }
+}
