@@ -4,6 +4,7 @@ import type { ApiConfig } from './config';
 import { authPlugin, type ResolveTenantToken } from './plugins/auth.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { openapiPlugin } from './plugins/openapi.plugin';
+import { tenancyMetricsPlugin } from './plugins/tenancy-metrics.plugin';
 import { problemDetailsPlugin } from './plugins/problem-details.plugin';
 import { genRequestId, requestIdPlugin } from './plugins/request-id.plugin';
 import type { ReadinessCheck } from './readiness';
@@ -57,6 +58,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
   });
   await app.register(whoamiRoutes);
   if (deps.tenancy) {
+    await app.register(tenancyMetricsPlugin, { prisma: deps.tenancy.prisma });
     for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes]) {
       await app.register(routes, deps.tenancy);
     }

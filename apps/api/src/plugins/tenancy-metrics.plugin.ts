@@ -1,0 +1,70 @@
+import type { PrismaClient } from '@cellar/db';
+import fp from 'fastify-plugin';
+import { Counter, Gauge } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tenancyMetrics: {
+      /** Changes the API accepted, by kind (create, resize, delete, quarantine, topic-create, ...). */
+      requests: Counter<'operation'>;
+    };
+  }
+}
+
+const STATUSES = ['PROVISIONING', 'READY', 'UPDATING', 'DELETING', 'FAILED'] as const;
+
+/**
+ * Provisioning gauges read from PostgreSQL at scrape time (the source of truth, so every
+ * API replica reports the same numbers) and a counter of accepted changes. Labels are
+ * bounded: status, physical cluster and cell ids, never a tenant or logical cluster id.
+ */
+export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
+  async (app, { prisma }) => {
+    const registers = [app.metrics.registry];
+    const requests = new Counter({
+      name: 'cellar_tenancy_requests_total',
+      help: 'Tenancy changes the API accepted, by operation.',
+      labelNames: ['operation'] as const,
+      registers,
+    });
+
+    new Gauge({
+      name: 'cellar_logical_clusters',
+      help: 'Logical clusters by status (deleted ones are not counted).',
+      labelNames: ['status'] as const,
+      registers,
+      async collect() {
+        const rows = await prisma.logicalCluster.groupBy({ by: ['status'], _count: { _all: true }, where: { status: { not: 'DELETED' } } });
+        for (const status of STATUSES) this.set({ status }, rows.find((row) => row.status === status)?._count._all ?? 0);
+      },
+    });
+
+    // One query pair fills both cell gauges; the first one registered collects, so both are
+    // current when the registry serializes them in order.
+    const cellLabels = ['cluster', 'cell', 'quarantine'] as const;
+    const capacity = new Gauge({ name: 'cellar_cell_capacity_ckus', help: 'What each cell can host, in CKUs (brokers x CKUs per broker).', labelNames: cellLabels });
+    new Gauge({
+      name: 'cellar_cell_committed_ckus',
+      help: 'CKUs of the logical clusters placed in each cell.',
+      labelNames: cellLabels,
+      registers,
+      async collect() {
+        const cells = await prisma.cell.findMany({
+          select: { id: true, clusterId: true, quarantine: true, cluster: { select: { ckusPerBroker: true } }, _count: { select: { brokers: true } } },
+        });
+        const sums = await prisma.logicalCluster.groupBy({ by: ['cellId'], _sum: { ckus: true }, where: { status: { not: 'DELETED' } } });
+        this.reset();
+        capacity.reset();
+        for (const cell of cells) {
+          const labels = { cluster: cell.clusterId, cell: cell.id, quarantine: String(cell.quarantine) };
+          capacity.set(labels, cell._count.brokers * cell.cluster.ckusPerBroker);
+          this.set(labels, sums.find((sum) => sum.cellId === cell.id)?._sum.ckus ?? 0);
+        }
+      },
+    });
+    app.metrics.registry.registerMetric(capacity);
+
+    app.decorate('tenancyMetrics', { requests });
+  },
+  { name: 'cellar-tenancy-metrics', fastify: '5.x', dependencies: ['cellar-metrics'] },
+);
