@@ -29,6 +29,7 @@ export const TENANCY_ERROR_CODES = {
   replication_factor_invalid: 422,
   api_key_not_found: 404,
   api_key_limit_exceeded: 409,
+  idempotency_key_invalid: 400,
   idempotency_key_reused: 422,
   idempotency_request_in_flight: 409,
   kafka_unavailable: 503,
