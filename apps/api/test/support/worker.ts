@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { testStack } from '@cellar/test-support';
+import { SECRET_KEY_BASE64 } from '../../src/test-fixtures';
+import { TEST_CKU_PROFILE } from './stack-app';
+
+const API_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TenancyWorkerProcess {
+  child: ChildProcess;
+  /** Everything the process printed so far (pino JSON lines). */
+  output(): string;
+  /** Resolves when the process exits on its own (a crash, or fault injection). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after 15 s; resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real tenancy worker (src/worker-main.ts) as a child process on the test stack, on the
+ * queue under `redisPrefix` (the same prefix as the app that enqueues), with the test CKU
+ * profile and the test secret key. `env` adds or overrides variables (fault injection).
+ */
+export function startTenancyWorker(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
+  const stack = testStack();
+  const tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
+  const child = spawn(process.execPath, [tsxCli, 'src/worker-main.ts'], {
+    cwd: API_ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      CELLAR_SECRET_KEY: SECRET_KEY_BASE64,
+      CELLAR_CKU_PROFILE: JSON.stringify(TEST_CKU_PROFILE),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    output: () => chunks.join(''),
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
