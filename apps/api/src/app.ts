@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config';
 import { authPlugin, type ResolveTenantToken } from './plugins/auth.plugin';
+import { idempotencyPlugin } from './plugins/idempotency.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { openapiPlugin } from './plugins/openapi.plugin';
 import { tenancyMetricsPlugin } from './plugins/tenancy-metrics.plugin';
@@ -50,6 +51,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
     operatorToken: config.operatorToken,
     ...(deps.resolveTenantToken ? { resolveTenantToken: deps.resolveTenantToken } : {}),
   });
+  if (deps.tenancy) await app.register(idempotencyPlugin, { prisma: deps.tenancy.prisma });
   await app.register(metricsPlugin);
 
   await app.register(healthRoutes, {
