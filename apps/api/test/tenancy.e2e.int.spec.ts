@@ -1,0 +1,320 @@
+import { limitsFor } from '@cellar/ckus';
+import { kafkaTool } from '@cellar/kafka-harness';
+import { keyQuotas } from '@cellar/tenancy';
+import { eventually, testStack, uniqueName } from '@cellar/test-support';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
+import { buildStackApp, TEST_CKU_PROFILE } from './support/stack-app';
+import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker';
+
+/**
+ * The issue's "done when", end to end: a tenant drives everything over REST, kafkajs is the
+ * tenant's independent Kafka client, and Kafka's own tools (kafka-topics, kafka-configs,
+ * kafka-acls) are the operator's view of what Cellar did on the cluster.
+ */
+
+type Stack = Awaited<ReturnType<typeof buildStackApp>>;
+type Headers = Record<string, string>;
+type Json = Record<string, unknown>;
+
+const kafka = () => testStack().kafka;
+const REGION = 'local';
+
+let stack: Stack;
+let worker: TenancyWorkerProcess;
+let tenantA: TestTenant;
+let tenantB: TestTenant;
+let cellBrokerIds: number[];
+let regularCellId: string;
+/** Tenant A's logical cluster. */
+let lkc: string;
+let prefix: string;
+let key: string;
+let secret: string;
+let lkcB: string | undefined;
+let keyB: { key: string; secret: string };
+
+async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers, body?: unknown) {
+  const response = await stack.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+  return { status: response.statusCode, json: (response.body === '' ? {} : response.json()) as Json };
+}
+
+async function expectStatus(status: number, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers, body?: unknown): Promise<Json> {
+  const response = await call(method, url, headers, body);
+  expect(response.status, `${method} ${url}: ${JSON.stringify(response.json)}`).toBe(status);
+  return response.json;
+}
+
+async function waitForStatus(id: string, auth: Headers, status: string): Promise<Json> {
+  return eventually(
+    async () => {
+      const view = await expectStatus(200, 'GET', `/v1/logical-clusters/${id}`, auth);
+      if (view['status'] === 'FAILED') throw new Error(`${id} FAILED: ${String(view['failureReason'])}`);
+      return view['status'] === status ? view : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: `${id} to be ${status}` },
+  );
+}
+
+function tenantKafka(username: string, password: string, clientId = 'e2e'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: kafka().bootstrapServers,
+    sasl: { mechanism: 'scram-sha-512', username, password },
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 200 },
+  });
+}
+
+/** kafka-topics --describe, parsed. */
+async function describeTopic(topic: string) {
+  const out = await kafkaTool(kafka(), 'topics', ['--describe', '--topic', topic]);
+  return [...out.matchAll(/Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)/g)].map((m) => ({
+    partition: Number(m[1]),
+    leader: Number(m[2]),
+    replicas: (m[3] as string).split(',').map(Number),
+  }));
+}
+
+/** The quota line of kafka-configs --describe --entity-type users --entity-name <user>, as numbers. */
+async function userQuotas(user: string): Promise<Record<string, number>> {
+  const out = await kafkaTool(kafka(), 'configs', ['--describe', '--entity-type', 'users', '--entity-name', user]);
+  const line = out.split('\n').find((l) => l.startsWith('Quota configs')) ?? '';
+  return Object.fromEntries([...line.matchAll(/(\w+)=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+}
+
+/** Producer throughput to one partition with the producer kept busy: bytes acked per second over the window. */
+async function measureProduceRate(producer: Producer, topic: string, warmupMs: number, windowMs: number) {
+  const value = Buffer.alloc(8 * 1024, 'x');
+  const batch = Array.from({ length: 16 }, () => ({ value }));
+  const batchBytes = batch.length * value.length;
+  let acked = 0;
+  let measuring = false;
+  const start = Date.now();
+  const end = start + warmupMs + windowMs;
+  let windowStart = start + warmupMs;
+  // Three senders keep requests queued at the leader, so the broker's throttle, not the client, sets the pace.
+  await Promise.all(
+    [0, 1, 2].map(async () => {
+      while (Date.now() < end) {
+        await producer.send({ topic, acks: 1, messages: batch });
+        const now = Date.now();
+        if (!measuring && now >= windowStart) {
+          measuring = true;
+          windowStart = now;
+          acked = 0;
+        } else if (measuring && now <= end) {
+          acked += batchBytes;
+        }
+      }
+    }),
+  );
+  return { bytesPerSecond: acked / ((Date.now() - windowStart) / 1000), seconds: (Date.now() - windowStart) / 1000 };
+}
+
+beforeAll(async () => {
+  const redisPrefix = `${testStack().redisPrefix}:${uniqueName('e2e')}`;
+  stack = await buildStackApp({ redisPrefix });
+  worker = startTenancyWorker(redisPrefix);
+  const cluster = await ensureTestCluster(stack.app);
+  const regular = cluster.cells.find((c) => !c.quarantine);
+  if (!regular) throw new Error('the test cluster has no regular cell');
+  cellBrokerIds = regular.brokerIds;
+  regularCellId = regular.id;
+  tenantA = await createTenant(stack.app);
+  tenantB = await createTenant(stack.app);
+});
+
+afterAll(async () => {
+  // Tenant B's cluster goes too, so the cell's CKUs are free for the next spec file.
+  if (lkcB) {
+    await call('DELETE', `/v1/logical-clusters/${lkcB}`, tenantB.auth);
+    await eventually(async () => ((await call('GET', `/v1/logical-clusters/${lkcB}`, tenantB.auth)).status === 404 ? true : undefined), {
+      timeoutMs: 120_000,
+      what: `${lkcB} deleted`,
+    }).catch(() => undefined);
+  }
+  await worker?.stop();
+  await stack?.close();
+});
+
+describe('a tenant on the real Kafka, checked with Kafka’s own tools', () => {
+  it('creates a 2-CKU logical cluster that becomes READY in a regular cell', async () => {
+    const created = await expectStatus(202, 'POST', '/v1/logical-clusters', tenantA.auth, { name: 'payments', ckus: 2, region: REGION });
+    expect(created).toMatchObject({ status: 'PROVISIONING', ckus: 2, region: REGION, tenantId: tenantA.id, quarantined: false });
+    lkc = String(created['id']);
+    prefix = String(created['topicPrefix']);
+    expect(prefix).toBe(`${lkc}.`);
+    // ensureTestCluster lays out one regular cell and the quarantine cell: placement never uses the latter.
+    expect(created['cellId']).toBe(regularCellId);
+
+    const ready = await waitForStatus(lkc, tenantA.auth, 'READY');
+    expect(ready).toMatchObject({ bootstrapServers: kafka().bootstrapServers, limits: limitsFor(TEST_CKU_PROFILE, 2) });
+    // The other tenant cannot see it: 404, as if it did not exist.
+    await expectStatus(404, 'GET', `/v1/logical-clusters/${lkc}`, tenantB.auth);
+  });
+
+  it('creates a 6-partition RF 3 topic with every replica in the tenant’s cell, one per rack', async () => {
+    const topic = await expectStatus(201, 'POST', `/v1/logical-clusters/${lkc}/topics`, tenantA.auth, { name: 'orders', partitions: 6, replicationFactor: 3 });
+    expect(topic).toMatchObject({ name: 'orders', fullName: `${prefix}orders`, partitions: 6, replicationFactor: 3, status: 'READY' });
+    expect(topic['configs']).toEqual({ 'min.insync.replicas': '2' });
+
+    const rackOf = new Map(kafka().brokers.map((b) => [b.nodeId, b.rack]));
+    const partitions = await describeTopic(`${prefix}orders`);
+    expect(partitions).toHaveLength(6);
+    for (const p of partitions) {
+      expect(p.replicas).toHaveLength(3);
+      for (const replica of p.replicas) expect(cellBrokerIds).toContain(replica);
+      expect(new Set(p.replicas.map((r) => rackOf.get(r))).size).toBe(3);
+    }
+    expect(partitions.map((p) => p.replicas)).toEqual(topic['assignment']);
+    // Leaders spread over the cell: 6 partitions on 3 brokers, two each.
+    const leaders = partitions.map((p) => p.replicas[0]);
+    for (const broker of cellBrokerIds) expect(leaders.filter((l) => l === broker)).toHaveLength(2);
+    expect(await kafkaTool(kafka(), 'configs', ['--describe', '--entity-type', 'topics', '--entity-name', `${prefix}orders`])).toContain('min.insync.replicas=2');
+  });
+
+  it('creates an API key that produces and consumes with kafkajs', async () => {
+    const created = await expectStatus(201, 'POST', `/v1/logical-clusters/${lkc}/api-keys`, tenantA.auth, { description: 'e2e' });
+    expect(created).toMatchObject({ logicalClusterId: lkc, saslMechanism: 'SCRAM-SHA-512', bootstrapServers: kafka().bootstrapServers });
+    key = String(created['key']);
+    secret = String(created['secret']);
+    const listed = await expectStatus(200, 'GET', `/v1/logical-clusters/${lkc}/api-keys`, tenantA.auth);
+    expect(listed).toEqual({ items: [expect.objectContaining({ key, status: 'ACTIVE', description: 'e2e' })] });
+    expect(JSON.stringify(listed)).not.toContain(secret);
+
+    const client = tenantKafka(key, secret);
+    const producer = client.producer();
+    // SCRAM credentials and ACLs reach every broker a moment after the controller took them.
+    await eventually(() => producer.connect().then(() => true), { what: 'the SCRAM credential to propagate' });
+    const messages = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `order ${i}` }));
+    await eventually(() => producer.send({ topic: `${prefix}orders`, acks: -1, messages }).then(() => true), { what: 'ACLs to propagate' });
+    await producer.disconnect();
+
+    const consumer = client.consumer({ groupId: `${prefix}e2e-readers` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${prefix}orders`, fromBeginning: true });
+    const seen: string[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value?.toString() ?? '');
+      },
+    });
+    await eventually(async () => (seen.length >= 20 ? true : undefined), { timeoutMs: 60_000, what: 'the 20 records to be consumed' });
+    await consumer.disconnect();
+    expect(seen.sort()).toEqual(messages.map((m) => m.value).sort());
+  });
+
+  it('sets the CKU arithmetic as the key’s per-broker quotas and grants ACLs on the prefix only', async () => {
+    // 2 CKUs x 1 MB/s in = 2,000,000 B/s over the cell's 3 brokers = 666,666 per broker; out 2 MB/s per CKU.
+    const expected = keyQuotas(limitsFor(TEST_CKU_PROFILE, 2), 3, 1);
+    expect(expected.producer_byte_rate).toBe(666_666);
+    expect(expected.consumer_byte_rate).toBe(1_333_333);
+    expect(await userQuotas(key)).toEqual(expected);
+    expect(await userQuotas(lkc)).toEqual(expected);
+
+    const acls = await kafkaTool(kafka(), 'acls', ['--list', '--principal', `User:${key}`]);
+    const resources = [...acls.matchAll(/ResourcePattern\(resourceType=(\w+), name=([^,]+), patternType=(\w+)\)/g)].map((m) => ({ type: m[1], name: m[2], pattern: m[3] }));
+    expect(resources.map((r) => r.type).sort()).toEqual(['GROUP', 'TOPIC', 'TRANSACTIONAL_ID']);
+    for (const resource of resources) expect(resource).toMatchObject({ name: prefix, pattern: 'PREFIXED' });
+    // Topics are created and deleted through the API only: no CREATE, DELETE or ALTER on them.
+    const topicSection = acls.split('Current ACLs for resource').find((s) => s.includes('resourceType=TOPIC')) ?? '';
+    expect([...topicSection.matchAll(/operation=(\w+)/g)].map((m) => m[1]).sort()).toEqual(['DESCRIBE', 'DESCRIBE_CONFIGS', 'READ', 'WRITE']);
+  });
+
+  it('denies a second tenant’s key on the first tenant’s topic at the broker', async () => {
+    const created = await expectStatus(202, 'POST', '/v1/logical-clusters', tenantB.auth, { name: 'payments', ckus: 1, region: REGION });
+    lkcB = String(created['id']);
+    await waitForStatus(lkcB, tenantB.auth, 'READY');
+    const other = await expectStatus(201, 'POST', `/v1/logical-clusters/${lkcB}/api-keys`, tenantB.auth);
+    keyB = { key: String(other['key']), secret: String(other['secret']) };
+    // Tenant B cannot reach A's resources over REST either.
+    await expectStatus(404, 'POST', `/v1/logical-clusters/${lkc}/topics`, tenantB.auth, { name: 'sneaky', partitions: 1 });
+    await expectStatus(404, 'DELETE', `/v1/logical-clusters/${lkc}/api-keys/${key}`, tenantB.auth);
+
+    const producer = tenantKafka(keyB.key, keyB.secret).producer();
+    await eventually(() => producer.connect().then(() => true), { what: 'B’s SCRAM credential to propagate' });
+    try {
+      const error = await producer.send({ topic: `${prefix}orders`, acks: -1, messages: [{ value: 'not yours' }] }).then(
+        () => undefined,
+        (e: unknown) => e as { type?: string; message?: string },
+      );
+      expect(error?.type ?? error?.message).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('throttles producing above the ingress limit at the broker (within ±20% of the per-broker quota)', async () => {
+    await expectStatus(201, 'POST', `/v1/logical-clusters/${lkc}/topics`, tenantA.auth, { name: 'firehose', partitions: 1, replicationFactor: 3 });
+    const producer = tenantKafka(key, secret, 'e2e-firehose').producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      // One partition is led by one broker, and Kafka enforces producer_byte_rate per broker.
+      const quota = keyQuotas(limitsFor(TEST_CKU_PROFILE, 2), 3, 1).producer_byte_rate;
+      const measured = await measureProduceRate(producer, `${prefix}firehose`, 3_000, 12_000);
+      const ratio = measured.bytesPerSecond / quota;
+      console.info(
+        `[e2e throttle] measured ${Math.round(measured.bytesPerSecond)} B/s over ${measured.seconds.toFixed(1)} s against producer_byte_rate ${quota} B/s per broker (${(ratio * 100).toFixed(1)}%)`,
+      );
+      expect(ratio).toBeGreaterThan(0.8);
+      expect(ratio).toBeLessThan(1.2);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('resizes 2 → 4 CKUs and the quotas double; refuses to shrink below the partitions in use', async () => {
+    const resizing = await expectStatus(202, 'PATCH', `/v1/logical-clusters/${lkc}`, tenantA.auth, { ckus: 4 });
+    expect(resizing).toMatchObject({ status: 'UPDATING', ckus: 4 });
+    await waitForStatus(lkc, tenantA.auth, 'READY');
+    const doubled = keyQuotas(limitsFor(TEST_CKU_PROFILE, 4), 3, 1);
+    expect(doubled.producer_byte_rate).toBe(1_333_333);
+    await eventually(async () => ((await userQuotas(key))['producer_byte_rate'] === doubled.producer_byte_rate ? true : undefined), { what: 'the resized quotas' });
+    expect(await userQuotas(key)).toEqual(doubled);
+    expect(await userQuotas(lkc)).toEqual(doubled);
+
+    // 6 + 1 + 10 = 17 partitions; 1 CKU allows 12.
+    await expectStatus(201, 'POST', `/v1/logical-clusters/${lkc}/topics`, tenantA.auth, { name: 'bulk', partitions: 10 });
+    const refused = await expectStatus(409, 'PATCH', `/v1/logical-clusters/${lkc}`, tenantA.auth, { ckus: 1 });
+    expect(refused).toMatchObject({ code: 'resize_below_usage', details: { usage: 17, limit: 12 } });
+    expect((await expectStatus(200, 'GET', `/v1/logical-clusters/${lkc}`, tenantA.auth))['ckus']).toBe(4);
+    const usage = await expectStatus(200, 'GET', `/v1/logical-clusters/${lkc}/usage`, tenantA.auth);
+    expect(usage).toMatchObject({ logicalClusterId: lkc, partitions: { used: 17, limit: 48 }, apiKeys: { active: 1 } });
+  });
+
+  it('deletes a topic, a key and then the cluster, leaving nothing on Kafka', async () => {
+    await expectStatus(204, 'DELETE', `/v1/logical-clusters/${lkc}/topics/orders`, tenantA.auth);
+    await expectStatus(404, 'GET', `/v1/logical-clusters/${lkc}/topics/orders`, tenantA.auth);
+    await eventually(async () => ((await kafkaTool(kafka(), 'topics', ['--list'])).split('\n').includes(`${prefix}orders`) ? undefined : true), {
+      what: 'the topic to leave Kafka',
+    });
+
+    await expectStatus(204, 'DELETE', `/v1/logical-clusters/${lkc}/api-keys/${key}`, tenantA.auth);
+    const userConfigs = await kafkaTool(kafka(), 'configs', ['--describe', '--entity-type', 'users', '--entity-name', key]);
+    expect(userConfigs).not.toContain('SCRAM-SHA-512');
+    expect(userConfigs).not.toContain('Quota configs');
+    expect(await kafkaTool(kafka(), 'acls', ['--list', '--principal', `User:${key}`])).not.toContain('ResourcePattern');
+    await expectStatus(200, 'GET', `/v1/logical-clusters/${lkc}/api-keys`, tenantA.auth).then((list) => expect(list).toEqual({ items: [] }));
+
+    const deleting = await expectStatus(202, 'DELETE', `/v1/logical-clusters/${lkc}`, tenantA.auth);
+    expect(deleting['status']).toBe('DELETING');
+    await eventually(async () => ((await call('GET', `/v1/logical-clusters/${lkc}`, tenantA.auth)).status === 404 ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: `${lkc} to be deleted`,
+    });
+
+    // Kafka's own view: no topic with the prefix, no SCRAM user or quota of the cluster, no ACL on the prefix or for its users.
+    await eventually(async () => ((await kafkaTool(kafka(), 'topics', ['--list'])).split('\n').some((t) => t.startsWith(prefix)) ? undefined : true), {
+      what: 'every topic with the prefix to leave Kafka',
+    });
+    const users = await kafkaTool(kafka(), 'configs', ['--describe', '--entity-type', 'users']);
+    expect(users).not.toContain(lkc);
+    const allAcls = await kafkaTool(kafka(), 'acls', ['--list']);
+    expect(allAcls).not.toContain(lkc);
+    // Tenant B's cluster is untouched.
+    expect(allAcls).toContain(`name=${lkcB}., patternType=PREFIXED`);
+  });
+});
