@@ -3,3 +3,5 @@ export * from './kafka-admins';
 export * from './names';
 export * from './tenancy-queue';
 export * from './tenancy.error';
+export * from './jobs';
+export * from './tenancy.metrics';
