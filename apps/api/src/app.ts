@@ -13,6 +13,7 @@ import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.rout
 import { apiKeysRoutes } from './routes/api-keys.routes';
 import { kafkaClustersRoutes } from './routes/kafka-clusters.routes';
 import { logicalClustersRoutes } from './routes/logical-clusters.routes';
+import { quarantineRoutes } from './routes/quarantine.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
 import { topicsRoutes } from './routes/topics.routes';
 import { whoamiRoutes } from './routes/whoami.routes';
@@ -61,7 +62,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
   await app.register(whoamiRoutes);
   if (deps.tenancy) {
     await app.register(tenancyMetricsPlugin, { prisma: deps.tenancy.prisma });
-    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes]) {
+    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes]) {
       await app.register(routes, deps.tenancy);
     }
   }
