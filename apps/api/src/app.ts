@@ -52,7 +52,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
     operatorToken: config.operatorToken,
     ...(deps.resolveTenantToken ? { resolveTenantToken: deps.resolveTenantToken } : {}),
   });
-  if (deps.tenancy) await app.register(idempotencyPlugin, { prisma: deps.tenancy.prisma });
+  if (deps.tenancy) await app.register(idempotencyPlugin, { prisma: deps.tenancy.prisma, secretKey: deps.tenancy.secretKey });
   await app.register(metricsPlugin);
 
   await app.register(healthRoutes, {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@cellar/db';
+import { decryptSecret, encryptSecret, type PrismaClient, type SecretKey } from '@cellar/db';
 import { TenancyError } from '@cellar/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -19,6 +19,11 @@ export const IDEMPOTENCY_IN_FLIGHT_LEASE_MS = 5 * 60 * 1000;
 
 export interface IdempotencyPluginOptions {
   prisma: PrismaClient;
+  /**
+   * Recorded bodies are sealed with it (AES-256-GCM): they can hold what must never sit in
+   * the database in clear, a new tenant's token or an API key's secret.
+   */
+  secretKey: SecretKey;
   /** Injectable clock for tests. */
   now?: () => Date;
 }
@@ -78,7 +83,7 @@ type Pending = { id: string; settled: boolean };
  * Requests that fail authentication or schema validation never reach it and record nothing.
  */
 export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
-  async (app, { prisma, now = () => new Date() }) => {
+  async (app, { prisma, secretKey, now = () => new Date() }) => {
     const pending = new WeakMap<FastifyRequest, Pending>();
 
     async function release(request: FastifyRequest): Promise<void> {
@@ -132,7 +137,7 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
             details: { key },
           });
         }
-        return replay(reply, existing.responseStatus, existing.responseBody);
+        return replay(reply, existing.responseStatus, openBody(existing.responseBody, secretKey));
       }
       throw new TenancyError('idempotency_request_in_flight', 'A request with this Idempotency-Key is changing hands; retry shortly.', { details: { key } });
     });
@@ -152,7 +157,7 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       record.settled = true;
       await prisma.idempotencyRecord.updateMany({
         where: { id: record.id },
-        data: { responseStatus: reply.statusCode, responseBody: body === null ? undefined : body },
+        data: { responseStatus: reply.statusCode, responseBody: { sealed: encryptSecret(body, secretKey) } },
       });
       return payload;
     });
@@ -163,25 +168,32 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
 );
 
 /**
- * The JSON a finished response carried (null for an empty body), or undefined when it cannot
- * be replayed (a stream, or not JSON).
+ * The JSON text a finished response carried, '' for an empty body, or undefined when it
+ * cannot be replayed (a stream, or not JSON).
  */
-function recordableBody(payload: unknown): Prisma.InputJsonValue | null | undefined {
-  if (payload === null || payload === undefined || payload === '') return null;
+function recordableBody(payload: unknown): string | undefined {
+  if (payload === null || payload === undefined || payload === '') return '';
   const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
   if (text === undefined) return undefined;
   try {
-    return JSON.parse(text) as Prisma.InputJsonValue;
+    JSON.parse(text);
+    return text;
   } catch {
     return undefined;
   }
 }
 
-function replay(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+/** The recorded body text ('' for none) from its sealed form. */
+function openBody(stored: unknown, secretKey: SecretKey): string {
+  const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+  return typeof sealed === 'string' ? decryptSecret(sealed, secretKey) : '';
+}
+
+function replay(reply: FastifyReply, status: number, body: string): FastifyReply {
   reply.status(status).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  if (body === null || body === undefined) return reply.send();
-  // A string is sent as is: the recorded body was already serialized by the route's schema.
-  return reply.type(status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json; charset=utf-8').send(JSON.stringify(body));
+  if (body === '') return reply.send();
+  // Sent as text: the recorded body was already serialized by the route's schema.
+  return reply.type(status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json; charset=utf-8').send(body);
 }
 
 function isUniqueViolation(error: unknown): boolean {
