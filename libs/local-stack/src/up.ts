@@ -1,8 +1,11 @@
 /**
  * `npm run up`: the whole system on local defaults, in the foreground.
- * Kafka (1 controller + 6 brokers) -> database created and migrated -> API, balancer and
- * degradation detector as child processes -> wait until /readyz answers -> print where
- * everything is. Ctrl-C or `npm run down` stops all of it; a failure at any step stops
+ * Kafka (1 controller + 6 brokers) -> database created afresh and migrated -> API, tenancy
+ * worker, balancer and degradation detector as child processes -> wait until /readyz answers
+ * -> register the local Kafka through the API with its cells laid out (the last one the
+ * quarantine cell) -> print where everything is.
+ * The local Kafka starts empty every time, so the database does too (CELLAR_KEEP_DATABASE=1
+ * keeps it): rows describing the previous run's Kafka, its topics and users would all be false. Ctrl-C or `npm run down` stops all of it; a failure at any step stops
  * whatever had started, so nothing is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,8 +14,8 @@ import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { assertNodeVersion } from '@cellar/common';
-import { createDatabase, migrateDatabase } from '@cellar/db';
-import { KafkaCluster, HarnessError } from '@cellar/kafka-harness';
+import { createDatabase, dropDatabase, migrateDatabase } from '@cellar/db';
+import { KafkaCluster, HarnessError, type KafkaClusterInfo } from '@cellar/kafka-harness';
 import { localSecret, STACK_FILE, STATE_DIR, type StackState } from './state';
 
 assertNodeVersion();
@@ -56,6 +59,43 @@ async function waitForReady(url: string, child: ChildProcess, logFile: string, t
   throw new StartupError(`the API did not become ready within ${timeoutMs / 1000}s (${last.slice(0, 300)}); see ${logFile}`);
 }
 
+/** The apps `up` runs, each as `node --import tsx <entry>`. */
+const APPS = [
+  ['api', 'apps/api/src/main.ts'],
+  ['tenancy-worker', 'apps/api/src/worker-main.ts'],
+  ['balancer', 'apps/balancer/src/main.ts'],
+  ['degradation-detector', 'apps/degradation-detector/src/main.ts'],
+] as const;
+
+/**
+ * Registers the local Kafka as a physical cluster (brokers, racks and metrics endpoints) and
+ * lays out its cells with the last one as the quarantine cell, through the API as an operator
+ * would. The Idempotency-Key makes a repeat (a retried start) answer the same.
+ */
+async function registerLocalKafka(base: string, operatorToken: string, info: KafkaClusterInfo): Promise<{ id: string; cells: { name: string; quarantine: boolean; brokerIds: number[] }[] }> {
+  const post = async (path: string, key: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 201) throw new StartupError(`POST ${path} answered ${response.status}: ${String(json['code'] ?? '')} ${String(json['detail'] ?? '')}`);
+    return json;
+  };
+  const cluster = await post('/v1/kafka-clusters', 'local-stack-cluster', {
+    name: 'local',
+    region: 'local',
+    bootstrapServers: info.bootstrapServers,
+    adminSasl: { mechanism: 'SCRAM-SHA-512', username: info.admin.username, password: info.admin.password },
+    brokerMetrics: info.brokers.map((b) => ({ brokerId: b.nodeId, url: b.metricsUrl })),
+  });
+  const id = String(cluster['id']);
+  const layout = await post(`/v1/kafka-clusters/${id}/cells/layout`, 'local-stack-cells', { quarantine: true });
+  return { id, cells: layout['cells'] as { name: string; quarantine: boolean; brokerIds: number[] }[] };
+}
+
 async function main(): Promise<void> {
   if (!(await portIsFree(API_HOST, API_PORT))) {
     throw new StartupError(`port ${API_PORT} on ${API_HOST} is in use: stop what uses it (a stack already up? npm run down) or set PORT=<free port>`);
@@ -91,6 +131,10 @@ async function main(): Promise<void> {
     const info = kafka.info();
 
     const databaseUrl = (() => { const u = new URL(POSTGRES_URL); u.pathname = `/${DATABASE_NAME}`; return u.toString(); })();
+    if (process.env['CELLAR_KEEP_DATABASE'] !== '1') {
+      say(`recreating database ${DATABASE_NAME} (the local Kafka starts empty; CELLAR_KEEP_DATABASE=1 keeps the database)`);
+      await dropDatabase(POSTGRES_URL, DATABASE_NAME);
+    }
     await createDatabase(POSTGRES_URL, DATABASE_NAME).catch((error: unknown) => {
       if (!/already exists/.test(String((error as Error).message))) throw error;
     });
@@ -111,10 +155,10 @@ async function main(): Promise<void> {
       KAFKA_ADMIN_PASSWORD: info.admin.password,
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
     };
-    for (const [name, dir] of [['api', 'apps/api'], ['balancer', 'apps/balancer'], ['degradation-detector', 'apps/degradation-detector']] as const) {
+    for (const [name, entry] of APPS) {
       const logFile = join(STATE_DIR, 'logs', `${name}.log`);
       const out = openSync(logFile, 'a');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(dir, 'src', 'main.ts')], { env, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', out, out] });
       child.once('exit', (code, signal) => {
         if (!stopping) {
           say(`${name} exited (${signal ?? code}); see ${logFile}; stopping everything`);
@@ -125,6 +169,13 @@ async function main(): Promise<void> {
     }
     const api = children[0]!;
     await waitForReady(`http://${API_HOST}:${API_PORT}/readyz`, api.child, api.logFile, 120_000);
+    let registered: Awaited<ReturnType<typeof registerLocalKafka>> | undefined;
+    try {
+      registered = await registerLocalKafka(`http://${API_HOST}:${API_PORT}`, operatorToken, info);
+    } catch (error) {
+      // The stack is usable without it: an operator can register the cluster by hand.
+      say(`could not register the local Kafka through the API: ${(error as Error).message}`);
+    }
 
     const state: StackState = {
       startedAt: new Date().toISOString(),
@@ -146,6 +197,11 @@ async function main(): Promise<void> {
       `  operator token  ${operatorToken}`,
       `                  (kept in ${join(STATE_DIR, 'operator-token')}; try: curl -H "Authorization: Bearer $(cat .cellar/operator-token)" ${base}/v1/whoami)`,
       `  Kafka           ${info.version}, bootstrap ${info.bootstrapServers.join(',')} (SASL_PLAINTEXT, SCRAM-SHA-512)`,
+      ...(registered
+        ? [
+            `  Kafka cluster   ${registered.id} (name local, region local), cells: ${registered.cells.map((c) => `${c.name}${c.quarantine ? ' (quarantine)' : ''} [${c.brokerIds.join(',')}]`).join(', ')}`,
+          ]
+        : []),
       `                  admin client config: ${join(STATE_DIR, 'kafka-admin.properties')}`,
       `  logs            ${join(STATE_DIR, 'logs')}/`,
       '',
