@@ -116,6 +116,7 @@ async function planMoves(context: LogicalClusterJobContext, cellBrokers: { id: n
 async function setThrottle({ deps, admin, logger }: LogicalClusterJobContext, moves: PlannedMove[]): Promise<void> {
   const throttle = replicationThrottleFor(moves);
   const rate = String(deps.replicationThrottleBytesPerSecond ?? DEFAULT_REPLICATION_THROTTLE_BYTES_PER_SECOND);
+  if (throttle.brokers.length === 0) return;
   await admin.incrementalAlterConfigs([
     ...throttle.brokers.map((brokerId) => ({
       resource: { type: 'broker' as const, brokerId },
@@ -133,6 +134,7 @@ async function removeThrottle({ admin, logger }: LogicalClusterJobContext, moves
   // Every move of the plan, done or not: a resumed job does not know which ones it throttled.
   const throttle = replicationThrottleFor(moves);
   const topics = [...new Set(moves.map((m) => m.topic))];
+  if (throttle.brokers.length === 0 && topics.length === 0) return;
   await admin.incrementalAlterConfigs([
     ...throttle.brokers.map((brokerId) => ({ resource: { type: 'broker' as const, brokerId }, delete: [...THROTTLE_RATE_KEYS] })),
     ...topics.map((name) => ({ resource: { type: 'topic' as const, name }, delete: [...THROTTLED_REPLICAS_KEYS] })),

@@ -57,7 +57,11 @@ export interface LogicalClusterJobContext {
    * the version, and keeps `row` current. If the row moved, the run ends quietly.
    */
   update(change: Prisma.LogicalClusterUncheckedUpdateManyInput, tx?: Prisma.TransactionClient): Promise<void>;
-  /** Runs `steps` from the one recorded in provisioningStep, recording each before it runs. */
+  /**
+   * Runs `steps` from the one recorded in provisioningStep, recording each before it runs.
+   * The API clears provisioningStep whenever it starts a change, so a recorded step always
+   * belongs to the change this job makes.
+   */
   steps<S extends string>(steps: readonly S[], run: (step: S) => Promise<void>): Promise<void>;
   audit(action: string, details?: Record<string, unknown>, tx?: Prisma.TransactionClient): Promise<void>;
 }
