@@ -504,6 +504,25 @@ describe('Idempotency-Key', () => {
     expect(echoRuns.get(tag)).toBe(2);
   });
 
+  it('treats an expired record, or one abandoned in flight by a dead process, as absent', async () => {
+    const hour = 60 * 60 * 1000;
+    const stale = [
+      { key: uniqueName('expired'), requestHash: 'x'.repeat(64), responseStatus: 201, createdAt: new Date(Date.now() - 25 * hour), expiresAt: new Date(Date.now() - hour) },
+      { key: uniqueName('abandoned'), requestHash: 'y'.repeat(64), responseStatus: null, createdAt: new Date(Date.now() - hour), expiresAt: new Date(Date.now() + 23 * hour) },
+    ];
+    for (const record of stale) {
+      await stack.deps.prisma.idempotencyRecord.create({ data: { scope: 'operator', ...record } });
+      const tag = uniqueName('stale');
+      const response = await call('POST', '/v1/test/echo', { ...operatorAuth, 'idempotency-key': record.key }, { tag });
+      expect(response.status).toBe(201);
+      expect(response.headers['idempotent-replayed']).toBeUndefined();
+      expect(echoRuns.get(tag)).toBe(1);
+      const now = await stack.deps.prisma.idempotencyRecord.findUniqueOrThrow({ where: { scope_key: { scope: 'operator', key: record.key } } });
+      expect(now.responseStatus).toBe(201);
+      expect(now.requestHash).not.toBe(record.requestHash);
+    }
+  });
+
   it('answers 400 idempotency_key_invalid for an overlong or non-printable key, and runs nothing', async () => {
     const tag = uniqueName('bad-key');
     for (const key of ['k'.repeat(256), 'tab\there']) {

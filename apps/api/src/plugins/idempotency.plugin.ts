@@ -16,6 +16,8 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
  * mid-request; the next retry takes it over instead of waiting 24 hours on a 409.
  */
 export const IDEMPOTENCY_IN_FLIGHT_LEASE_MS = 5 * 60 * 1000;
+/** Expired records are deleted by the requests themselves, at most this often per process. */
+export const IDEMPOTENCY_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface IdempotencyPluginOptions {
   prisma: PrismaClient;
@@ -85,6 +87,17 @@ type Pending = { id: string; settled: boolean };
 export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
   async (app, { prisma, secretKey, now = () => new Date() }) => {
     const pending = new WeakMap<FastifyRequest, Pending>();
+    let prunedAt = 0;
+
+    function pruneExpired(request: FastifyRequest, at: Date): void {
+      if (at.getTime() - prunedAt < IDEMPOTENCY_PRUNE_INTERVAL_MS) return;
+      prunedAt = at.getTime();
+      // Off the request's path: a failed prune only leaves rows for the next one.
+      prisma.idempotencyRecord
+        .deleteMany({ where: { expiresAt: { lte: at } } })
+        .then(({ count }) => count > 0 && request.log.info({ count }, 'pruned expired idempotency records'))
+        .catch((error: unknown) => request.log.warn({ err: error }, 'pruning expired idempotency records failed'));
+    }
 
     async function release(request: FastifyRequest): Promise<void> {
       const record = pending.get(request);
@@ -105,6 +118,7 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       }
       const scope = idempotencyScope(request.principal);
       const requestHash = idempotencyRequestHash(request.method, request.url, request.body);
+      pruneExpired(request, now());
 
       // Two rounds at most: an expired or abandoned record is removed, then the insert is retried.
       for (let round = 0; round < 2; round += 1) {
