@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run up: installs what is missing, fetches Kafka, starts Kafka, migrates the database,
-# starts the API and both workers, and prints where they are. Ctrl-C (or npm run down) stops it all.
+# starts the API, the tenancy worker, the balancer and the degradation detector, and prints where they are. Ctrl-C (or npm run down) stops it all.
 source "$(dirname "$0")/lib.sh"
 require_prerequisites
 ensure_dependencies
