@@ -112,7 +112,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app, dep
           'The secret is shown once. The CKU quotas are shared between the keys.',
         tags: TAGS,
         params: clusterParams,
-        body: createBody.optional(),
+        body: createBody.nullish(),
         response: { 201: createdSchema, ...errors, 409: problemSchema },
       },
     },
