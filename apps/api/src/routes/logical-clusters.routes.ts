@@ -98,13 +98,14 @@ export type LogicalClusterView = z.infer<typeof logicalClusterSchema>;
 const createBody = z
   .strictObject({
     name: logicalClusterNameSchema,
-    ckus: z.number().int().min(1).meta({ description: "Capacity in CKUs, within the operator's profile range.", example: 2 }),
+    // The range is the CKU profile's, checked in the handler (422 ckus_out_of_range), not here.
+    ckus: z.number().int().meta({ description: "Capacity in CKUs, within the operator's profile range.", example: 2 }),
     region: z.string().min(1).max(64).meta({ example: 'eu-west-1' }),
     tenantId: z.string().min(1).max(64).optional().meta({ description: 'Operators only: the tenant the cluster is for.' }),
   })
   .meta({ id: 'CreateLogicalCluster', examples: [{ name: 'orders-prod', ckus: 2, region: 'eu-west-1' }] });
 
-const resizeBody = z.strictObject({ ckus: z.number().int().min(1).meta({ example: 4 }) }).meta({ id: 'ResizeLogicalCluster', examples: [{ ckus: 4 }] });
+const resizeBody = z.strictObject({ ckus: z.number().int().meta({ description: "The new size, within the operator's profile range.", example: 4 }) }).meta({ id: 'ResizeLogicalCluster', examples: [{ ckus: 4 }] });
 
 const listQuery = z.strictObject({
   tenantId: z.string().min(1).max(64).optional().meta({ description: "Operators: only this tenant's clusters." }),
