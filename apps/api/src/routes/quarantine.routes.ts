@@ -59,6 +59,11 @@ const partitionMoveList = z
     ],
   });
 
+const quarantineBody = z
+  .strictObject({ reason: z.string().min(1).max(500).optional().meta({ description: 'Why, for the audit trail.', example: 'produce bursts starve cell-1' }) })
+  .nullish()
+  .meta({ id: 'QuarantineLogicalCluster' });
+
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 /**
@@ -81,6 +86,7 @@ export const quarantineRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app, 
           '409 no_quarantine_cell, logical_cluster_already_quarantined, logical_cluster_busy.',
         tags: TAGS,
         params: logicalClusterParams,
+        body: quarantineBody,
         response: { 202: quarantineAccepted, ...errors, 409: problemSchema },
       },
     },
@@ -116,7 +122,7 @@ export const quarantineRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app, 
             subjectType: 'logical-cluster',
             subjectId: current.id,
             clusterId: current.physicalClusterId,
-            details: { fromCellId: current.cellId, toCellId: target.id },
+            details: { fromCellId: current.cellId, toCellId: target.id, ...(request.body?.reason ? { reason: request.body.reason } : {}) },
           },
         });
         return current.version + 1;
