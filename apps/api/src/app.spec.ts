@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellarApp } from './app';
-import { buildTestApp, operatorAuth } from './test-fixtures';
+import { DEFAULT_CKU_PROFILE } from '@cellar/ckus';
+import { createPrismaClient } from '@cellar/db';
+import { KafkaAdminRegistry } from '@cellar/tenancy';
+import { buildTestApp, operatorAuth, SECRET_KEY_BASE64 } from './test-fixtures';
 
 describe('buildApp', () => {
   let app: CellarApp;
@@ -66,6 +69,48 @@ describe('buildApp', () => {
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/whoami']));
       expect(document.paths['/healthz'].get.security).toEqual([]);
       expect(Object.keys(document.paths)).not.toContain('/metrics');
+    });
+
+    it('documents every tenancy route, each POST with the Idempotency-Key header and every response with a schema', async () => {
+      // Nothing here is called: registering the routes only reads their schemas. The client
+      // connects lazily, so no database is needed to render the document.
+      const prisma = createPrismaClient('postgresql://nobody@127.0.0.1:1/none');
+      const tenancyApp = await buildTestApp({
+        tenancy: {
+          prisma,
+          kafkaAdmins: new KafkaAdminRegistry(prisma, SECRET_KEY_BASE64, 'docs'),
+          jobs: { enqueue: async () => undefined, close: async () => undefined },
+          secretKey: SECRET_KEY_BASE64,
+          ckuProfile: DEFAULT_CKU_PROFILE,
+        },
+      });
+      try {
+        const document = (await tenancyApp.inject('/docs/json')).json();
+        const paths = Object.keys(document.paths);
+        expect(paths).toEqual(
+          expect.arrayContaining([
+            '/v1/tenants',
+            '/v1/kafka-clusters',
+            '/v1/kafka-clusters/{id}/cells',
+            '/v1/logical-clusters',
+            '/v1/logical-clusters/{id}',
+            '/v1/logical-clusters/{id}/topics',
+            '/v1/logical-clusters/{id}/api-keys',
+            '/v1/logical-clusters/{id}/usage',
+            '/v1/logical-clusters/{id}/quarantine',
+          ]),
+        );
+        for (const [path, operations] of Object.entries<Record<string, { parameters?: { $ref?: string }[]; responses: Record<string, unknown> }>>(document.paths)) {
+          const post = operations['post'];
+          if (path.startsWith('/v1/') && post) {
+            expect(post.parameters, path).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
+          }
+        }
+        expect(document.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header' });
+      } finally {
+        await tenancyApp.close();
+        await prisma.$disconnect();
+      }
     });
   });
 });

@@ -1,33 +1,18 @@
 import type { PrismaClient } from '@cellar/db';
 import fp from 'fastify-plugin';
-import { Counter, Gauge } from 'prom-client';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    tenancyMetrics: {
-      /** Changes the API accepted, by kind (create, resize, delete, quarantine, topic-create, ...). */
-      requests: Counter<'operation'>;
-    };
-  }
-}
+import { Gauge } from 'prom-client';
 
 const STATUSES = ['PROVISIONING', 'READY', 'UPDATING', 'DELETING', 'FAILED'] as const;
 
 /**
  * Provisioning gauges read from PostgreSQL at scrape time (the source of truth, so every
- * API replica reports the same numbers) and a counter of accepted changes. Labels are
- * bounded: status, physical cluster and cell ids, never a tenant or logical cluster id.
+ * API replica reports the same numbers). Labels are bounded: status, physical cluster and
+ * cell ids, never a tenant or logical cluster id. Requests are counted by route and status
+ * in cellar_http_request_duration_seconds; job outcomes by the worker's cellar_tenancy_jobs_total.
  */
 export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
   async (app, { prisma }) => {
     const registers = [app.metrics.registry];
-    const requests = new Counter({
-      name: 'cellar_tenancy_requests_total',
-      help: 'Tenancy changes the API accepted, by operation.',
-      labelNames: ['operation'] as const,
-      registers,
-    });
-
     new Gauge({
       name: 'cellar_logical_clusters',
       help: 'Logical clusters by status (deleted ones are not counted).',
@@ -64,7 +49,6 @@ export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
     });
     app.metrics.registry.registerMetric(capacity);
 
-    app.decorate('tenancyMetrics', { requests });
   },
   { name: 'cellar-tenancy-metrics', fastify: '5.x', dependencies: ['cellar-metrics'] },
 );
