@@ -94,6 +94,7 @@ describe('the migrated schema', () => {
         ckus: 2,
         region: 'eu-west-1',
         topicPrefix: 'lkc-7f3k2q.',
+        principalPasswordEncrypted: 'v1.not.a.real.blob',
       },
     });
 
@@ -155,6 +156,7 @@ describe('the migrated schema', () => {
       ckus: 1,
       region: 'eu-west-1',
       topicPrefix: `${id}.`,
+      principalPasswordEncrypted: 'v1.not.a.real.blob',
     });
     expect(await prismaErrorCode(prisma.logicalCluster.create({ data: logicalCluster('lkc-dup001') }))).toBe('P2002');
     await prisma.logicalCluster.update({ where: { id: 'lkc-7f3k2q' }, data: { status: 'DELETED', deletedAt: new Date() } });
