@@ -101,7 +101,7 @@ export class KafkaCluster {
     const cluster = new KafkaCluster(
       dist,
       dataDir,
-      randomBytes(16).toString('base64url'),
+      newClusterId(),
       randomBytes(18).toString('base64url'),
       options.heap ?? '192m',
       log,
@@ -365,4 +365,16 @@ export async function stopClusterFromState(stateFile: string): Promise<boolean> 
   for (const p of state.pids.filter((p) => p.role === 'controller')) await terminate(p.pid, 30_000);
   rmSync(state.dataDir, { recursive: true, force: true });
   return true;
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, redrawn while it starts with '-'. The
+ * storage tool would read such an id as an option and stop with its usage text (1 run in 64
+ * failed that way); Kafka's own Uuid.randomUuid() redraws for the same reason.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
