@@ -1,32 +1,15 @@
 import { configFragments, parseConfig } from '@cellar/common';
-import { DEFAULT_CKU_PROFILE, parseCkuProfile, type CkuProfile } from '@cellar/ckus';
+import { DEFAULT_CKU_PROFILE } from '@cellar/ckus';
 import { z } from 'zod';
+import { ckuProfileJson, optional, secretKey } from './config-fragments';
 
 /** `host:port` or `[ipv6]:port`. */
 const hostPort = /^(\[[0-9A-Fa-f:.]+\]|[^\s:,[\]]+):\d{1,5}$/;
-
-/** Compose files often set a variable to the empty string to mean "unset". */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-const secretKey = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
-  .transform((value) => Buffer.from(value, 'base64'));
 
 const bootstrapServers = z
   .string()
   .transform((value) => value.split(',').map((server) => server.trim()).filter((server) => server !== ''))
   .pipe(z.array(z.string().regex(hostPort, 'each server must be host:port')).min(1, 'must name at least one host:port'));
-
-const ckuProfileJson = z.string().transform((value, ctx): CkuProfile => {
-  try {
-    return parseCkuProfile(JSON.parse(value));
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message });
-    return z.NEVER;
-  }
-});
 
 /**
  * The API's environment. Parsed once at start; a bad value stops the process naming the

@@ -1,31 +1,11 @@
 import { parseConfig } from '@cellar/common';
-import { DEFAULT_CKU_PROFILE, parseCkuProfile, type CkuProfile } from '@cellar/ckus';
-import { parseSecretKey } from '@cellar/db';
+import { DEFAULT_CKU_PROFILE } from '@cellar/ckus';
 import { DEFAULT_REPLICATION_THROTTLE_BYTES_PER_SECOND, LOGICAL_CLUSTER_JOBS } from '@cellar/tenancy';
 import { workerEnvShape } from '@cellar/worker-runtime';
 import { z } from 'zod';
+import { ckuProfileJson, optional, secretKey } from './config-fragments';
 
-/** Compose files often set a variable to the empty string to mean "unset". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 const positiveInt = z.coerce.number().int().positive();
-
-const secretKey = z.string().transform((value, ctx) => {
-  try {
-    return parseSecretKey(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' });
-    return z.NEVER;
-  }
-});
-
-const ckuProfileJson = z.string().transform((value, ctx): CkuProfile => {
-  try {
-    return parseCkuProfile(JSON.parse(value));
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof SyntaxError ? 'must be a JSON object' : (error as Error).message });
-    return z.NEVER;
-  }
-});
 
 const faultStep = z
   .string()
