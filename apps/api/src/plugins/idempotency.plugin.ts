@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from './auth.plugin';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.plugin';
+import { isUniqueViolation } from '../unique-violation';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
@@ -208,8 +209,4 @@ function replay(reply: FastifyReply, status: number, body: string): FastifyReply
   if (body === '') return reply.send();
   // Sent as text: the recorded body was already serialized by the route's schema.
   return reply.type(status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json; charset=utf-8').send(body);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }

@@ -17,7 +17,7 @@ import {
   loadKafkaClusterView,
 } from './kafka-cluster.view';
 import { OPERATOR_ACTOR, operatorOnly } from './operator-only';
-import { uniqueViolation } from './unique-violation';
+import { uniqueViolation } from '../unique-violation';
 
 const slugSchema = z
   .string()

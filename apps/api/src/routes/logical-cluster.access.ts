@@ -3,6 +3,7 @@ import type { LogicalCluster, PrismaClient } from '@cellar/db';
 import { TenancyError } from '@cellar/tenancy';
 import { z } from 'zod';
 import type { Principal } from '../plugins/auth.plugin';
+import { OPERATOR_ACTOR } from './operator-only';
 
 /**
  * The one lookup every route under /v1/logical-clusters/:id starts with: the logical cluster
@@ -40,7 +41,7 @@ export function requireReady(row: Pick<LogicalCluster, 'id' | 'status'>): void {
 
 /** Who did it, as audit events name actors. */
 export function actorOf(principal: Principal): string {
-  return principal.kind === 'operator' ? 'operator' : `tenant:${principal.tenantId}`;
+  return principal.kind === 'operator' ? OPERATOR_ACTOR : `tenant:${principal.tenantId}`;
 }
 
 /** The brokers of a cell as the cells library takes them; a broker without broker.rack counts as its own unnamed rack. */
@@ -63,11 +64,6 @@ export async function lockFor(tx: Pick<PrismaClient, '$queryRaw'>, key: string):
 export async function partitionsUsed(prisma: Pick<PrismaClient, 'topic'>, logicalClusterId: string): Promise<number> {
   const sum = await prisma.topic.aggregate({ where: { logicalClusterId }, _sum: { partitions: true } });
   return sum._sum.partitions ?? 0;
-}
-
-/** Prisma's unique-constraint violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'P2002';
 }
 
 /** Any id not found answers 404, whatever its shape: a malformed id is simply one that does not exist. */

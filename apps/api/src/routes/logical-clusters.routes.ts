@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { principalOf } from '../plugins/auth.plugin';
 import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
+import { isUniqueViolation } from '../unique-violation';
 import {
   actorOf,
   findVisibleLogicalCluster,
-  isUniqueViolation,
   lockFor,
   logicalClusterParams,
   partitionsUsed,

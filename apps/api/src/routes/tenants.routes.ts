@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
 import { OPERATOR_ACTOR, operatorOnly } from './operator-only';
-import { uniqueViolation } from './unique-violation';
+import { uniqueViolation } from '../unique-violation';
 
 /** Tenant tokens read `ctk_<43 base64url characters>`. */
 export const TENANT_TOKEN_PREFIX = 'ctk';

@@ -9,12 +9,12 @@ import { z } from 'zod';
 import { principalOf } from '../plugins/auth.plugin';
 import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
+import { isUniqueViolation } from '../unique-violation';
 import { ALLOWED_TOPIC_CONFIGS, checkTopicConfigs } from '../topic-configs';
 import {
   actorOf,
   cellBrokers,
   findVisibleLogicalCluster,
-  isUniqueViolation,
   lockFor,
   logicalClusterIdSchema,
   partitionsUsed,

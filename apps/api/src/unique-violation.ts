@@ -21,6 +21,11 @@ export function uniqueViolation(error: unknown): string[] | undefined {
   return names.filter((name): name is string => typeof name === 'string');
 }
 
+/** True when `error` is any unique-constraint violation (Prisma P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return uniqueViolation(error) !== undefined;
+}
+
 /** True when `error` is a unique violation whose reported columns or index mention `column`. */
 export function violatesUnique(error: unknown, column: string): boolean {
   return uniqueViolation(error)?.some((name) => name.includes(column)) ?? false;
