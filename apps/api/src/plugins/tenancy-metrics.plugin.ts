@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@cellar/db';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
+import { cellCapacityCkus, committedCkusByCell } from '../cell-capacity';
 
 const STATUSES = ['PROVISIONING', 'READY', 'UPDATING', 'DELETING', 'FAILED'] as const;
 
@@ -37,13 +38,13 @@ export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
         const cells = await prisma.cell.findMany({
           select: { id: true, clusterId: true, quarantine: true, cluster: { select: { ckusPerBroker: true } }, _count: { select: { brokers: true } } },
         });
-        const sums = await prisma.logicalCluster.groupBy({ by: ['cellId'], _sum: { ckus: true }, where: { status: { not: 'DELETED' } } });
+        const committed = await committedCkusByCell(prisma);
         this.reset();
         capacity.reset();
         for (const cell of cells) {
           const labels = { cluster: cell.clusterId, cell: cell.id, quarantine: String(cell.quarantine) };
-          capacity.set(labels, cell._count.brokers * cell.cluster.ckusPerBroker);
-          this.set(labels, sums.find((sum) => sum.cellId === cell.id)?._sum.ckus ?? 0);
+          capacity.set(labels, cellCapacityCkus(cell._count.brokers, cell.cluster.ckusPerBroker));
+          this.set(labels, committed.get(cell.id) ?? 0);
         }
       },
     });

@@ -2,12 +2,11 @@ import type { CellCapacity } from '@cellar/cells';
 import type { Broker, Cell, PhysicalCluster, PrismaClient } from '@cellar/db';
 import { TenancyError } from '@cellar/tenancy';
 import { z } from 'zod';
+import { cellCapacityCkus, committedCkusByCell } from '../cell-capacity';
 
 /**
- * What GET /v1/kafka-clusters[/:id] and the cell routes answer, and the arithmetic behind
- * a cell's capacity: brokers in the cell × the cluster's CKUs per broker, against the CKUs
- * of the logical clusters placed there that are not DELETED. Other routes (placement)
- * read the same numbers through cellCapacities().
+ * What GET /v1/kafka-clusters[/:id] and the cell routes answer; a cell's capacity and
+ * committed CKUs come from ../cell-capacity, as everywhere else.
  */
 
 export const brokerViewSchema = z
@@ -113,7 +112,7 @@ export function cellStates(
       name: cell.name,
       quarantine: cell.quarantine,
       brokerIds,
-      capacityCkus: brokerIds.length * ckusPerBroker,
+      capacityCkus: cellCapacityCkus(brokerIds.length, ckusPerBroker),
       committedCkus: committedByCell.get(cell.id) ?? 0,
     };
   });
@@ -132,16 +131,6 @@ export function cellView(cell: CellState): CellView {
 
 type Db = Pick<PrismaClient, 'logicalCluster' | 'physicalCluster' | 'broker' | 'cell'>;
 
-/** CKUs promised per cell (of one physical cluster, or of all): logical clusters that are not DELETED. */
-export async function committedCkusByCell(db: Db, physicalClusterId?: string): Promise<Map<string, number>> {
-  const sums = await db.logicalCluster.groupBy({
-    by: ['cellId'],
-    where: { ...(physicalClusterId !== undefined ? { physicalClusterId } : {}), status: { not: 'DELETED' } },
-    _sum: { ckus: true },
-  });
-  return new Map(sums.map((row) => [row.cellId, row._sum.ckus ?? 0]));
-}
-
 /** The cells of one physical cluster with brokers, capacity and committed CKUs, by name. */
 export async function cellCapacities(db: Db, physicalClusterId: string): Promise<CellState[]> {
   const cluster = await db.physicalCluster.findUnique({
@@ -149,7 +138,7 @@ export async function cellCapacities(db: Db, physicalClusterId: string): Promise
     include: { cells: { orderBy: { name: 'asc' } }, brokers: { orderBy: { nodeId: 'asc' } } },
   });
   if (!cluster) throw new TenancyError('kafka_cluster_not_found', `No Kafka cluster ${physicalClusterId}.`);
-  return cellStates(cluster.ckusPerBroker, cluster.cells, cluster.brokers, await committedCkusByCell(db, physicalClusterId));
+  return cellStates(cluster.ckusPerBroker, cluster.cells, cluster.brokers, await committedCkusByCell(db, { physicalClusterId }));
 }
 
 export type ClusterWithFleet = PhysicalCluster & { brokers: Broker[]; cells: Cell[] };
@@ -177,5 +166,5 @@ export function kafkaClusterView(cluster: ClusterWithFleet, committedByCell: Rea
 export async function loadKafkaClusterView(db: Db, id: string): Promise<KafkaClusterView> {
   const cluster = await db.physicalCluster.findUnique({ where: { id }, include: { brokers: true, cells: true } });
   if (!cluster) throw new TenancyError('kafka_cluster_not_found', `No Kafka cluster ${id}.`);
-  return kafkaClusterView(cluster, await committedCkusByCell(db, id));
+  return kafkaClusterView(cluster, await committedCkusByCell(db, { physicalClusterId: id }));
 }

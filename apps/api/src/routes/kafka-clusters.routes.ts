@@ -11,12 +11,12 @@ import {
   cellCapacities,
   cellView,
   cellViewSchema,
-  committedCkusByCell,
   kafkaClusterView,
   kafkaClusterViewSchema,
   loadKafkaClusterView,
 } from './kafka-cluster.view';
 import { OPERATOR_ACTOR, operatorOnly } from './operator-only';
+import { cellCapacityCkus, committedCkusByCell } from '../cell-capacity';
 import { uniqueViolation } from '../unique-violation';
 
 const slugSchema = z
@@ -299,7 +299,7 @@ export const kafkaClustersRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (ap
           name: cell.name,
           quarantine: cell.quarantine,
           brokerIds: [...new Set(brokerIds)].sort((a, b) => a - b),
-          capacityCkus: brokerCount * cluster.ckusPerBroker,
+          capacityCkus: cellCapacityCkus(brokerCount, cluster.ckusPerBroker),
           committedCkus: 0,
         });
       } catch (error) {

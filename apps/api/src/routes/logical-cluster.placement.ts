@@ -1,6 +1,7 @@
 import { CellsError, placeTenant, type CellCapacity, type PlacementCandidate } from '@cellar/cells';
 import type { PrismaClient } from '@cellar/db';
 import { TenancyError } from '@cellar/tenancy';
+import { cellCapacityCkus, committedCkusByCell } from '../cell-capacity';
 
 /** A physical cluster of the requested region with its cells as placement sees them. */
 export interface ClusterCells {
@@ -55,44 +56,29 @@ export function chooseCell(region: string, clusters: readonly ClusterCells[], re
   return { ...best, candidates };
 }
 
-type Reader = Pick<PrismaClient, 'logicalCluster'>;
-
-/** CKUs promised from each cell: every logical cluster in it that is not deleted. */
-export async function committedCkus(prisma: Reader, cellIds: string[]): Promise<Map<string, number>> {
-  const sums = await prisma.logicalCluster.groupBy({
-    by: ['cellId'],
-    where: { cellId: { in: cellIds }, deletedAt: null, status: { not: 'DELETED' } },
-    _sum: { ckus: true },
-  });
-  return new Map(sums.map((s) => [s.cellId, s._sum.ckus ?? 0]));
-}
-
 /** The region's ACTIVE physical clusters and their cells with capacity (brokers x CKUs per broker) and committed CKUs. */
 export async function regionCells(prisma: Pick<PrismaClient, 'physicalCluster' | 'logicalCluster'>, region: string): Promise<ClusterCells[]> {
   const clusters = await prisma.physicalCluster.findMany({
     where: { region, status: 'ACTIVE' },
     select: { id: true, ckusPerBroker: true, cells: { select: { id: true, quarantine: true, _count: { select: { brokers: true } } } } },
   });
-  const committed = await committedCkus(
-    prisma,
-    clusters.flatMap((c) => c.cells.map((cell) => cell.id)),
-  );
+  const committed = await committedCkusByCell(prisma, { cellIds: clusters.flatMap((c) => c.cells.map((cell) => cell.id)) });
   return clusters.map((cluster) => ({
     physicalClusterId: cluster.id,
     cells: cluster.cells.map((cell) => ({
       id: cell.id,
       quarantine: cell.quarantine,
-      capacityCkus: cell._count.brokers * cluster.ckusPerBroker,
+      capacityCkus: cellCapacityCkus(cell._count.brokers, cluster.ckusPerBroker),
       committedCkus: committed.get(cell.id) ?? 0,
     })),
   }));
 }
 
 /** One cell's capacity, read inside the transaction that commits CKUs to it. */
-export async function cellCapacityCkus(prisma: Pick<PrismaClient, 'cell'>, cellId: string): Promise<number> {
+export async function readCellCapacityCkus(prisma: Pick<PrismaClient, 'cell'>, cellId: string): Promise<number> {
   const cell = await prisma.cell.findUnique({
     where: { id: cellId },
     select: { cluster: { select: { ckusPerBroker: true } }, _count: { select: { brokers: true } } },
   });
-  return cell ? cell._count.brokers * cell.cluster.ckusPerBroker : 0;
+  return cell ? cellCapacityCkus(cell._count.brokers, cell.cluster.ckusPerBroker) : 0;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { principalOf } from '../plugins/auth.plugin';
 import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
+import { committedCkusByCell } from '../cell-capacity';
 import { isUniqueViolation } from '../unique-violation';
 import {
   actorOf,
@@ -18,7 +19,7 @@ import {
   requireReady,
   type VisibleLogicalCluster,
 } from './logical-cluster.access';
-import { cellCapacityCkus, chooseCell, committedCkus, regionCells } from './logical-cluster.placement';
+import { chooseCell, readCellCapacityCkus, regionCells } from './logical-cluster.placement';
 
 const TAGS = ['logical clusters'];
 
@@ -253,8 +254,8 @@ export const logicalClustersRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (
       try {
         row = await prisma.$transaction(async (tx) => {
           await lockFor(tx, `cell:${placement.cellId}`);
-          const committed = (await committedCkus(tx, [placement.cellId])).get(placement.cellId) ?? 0;
-          const capacity = await cellCapacityCkus(tx, placement.cellId);
+          const committed = (await committedCkusByCell(tx, { cellIds: [placement.cellId] })).get(placement.cellId) ?? 0;
+          const capacity = await readCellCapacityCkus(tx, placement.cellId);
           if (committed + ckus > capacity) {
             // Another request took the room between placement and now.
             throw new TenancyError('no_capacity', `The chosen cell no longer has room for ${ckus} CKUs; try again.`, {
@@ -385,8 +386,8 @@ export const logicalClustersRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (
       const updated = await prisma.$transaction(async (tx) => {
         if (decision.direction === 'grow') {
           await lockFor(tx, `cell:${current.cellId}`);
-          const committed = (await committedCkus(tx, [current.cellId])).get(current.cellId) ?? 0;
-          const capacity = await cellCapacityCkus(tx, current.cellId);
+          const committed = (await committedCkusByCell(tx, { cellIds: [current.cellId] })).get(current.cellId) ?? 0;
+          const capacity = await readCellCapacityCkus(tx, current.cellId);
           const freeCkus = capacity - committed;
           if (toCkus - current.ckus > freeCkus) {
             throw new TenancyError('no_capacity', `The cell has ${Math.max(0, freeCkus)} CKUs free; growing from ${current.ckus} to ${toCkus} needs ${toCkus - current.ckus}.`, {
