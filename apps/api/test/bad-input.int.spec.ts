@@ -3,6 +3,7 @@ import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorAuth } from '../src/test-fixtures';
 import { createTenant, ensureTestCluster } from './support/fleet';
+import { request, type Headers, type Method } from './support/http';
 import { snapshotWorld, type WorldSnapshot } from './support/snapshot';
 import { buildStackApp } from './support/stack-app';
 import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker';
@@ -14,12 +15,11 @@ import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker'
  */
 
 type Stack = Awaited<ReturnType<typeof buildStackApp>>;
-type Headers = Record<string, string>;
 
 interface Case {
   endpoint: string;
   kind: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: Method;
   url: string;
   headers: Headers;
   body?: unknown;
@@ -41,15 +41,12 @@ let keyA: string;
 let keyB: string;
 const region = 'local';
 
-async function call(method: string, url: string, headers: Headers, body?: unknown) {
-  const response = await stack.app.inject({ method: method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body as object }) });
-  return { status: response.statusCode, type: String(response.headers['content-type'] ?? ''), json: response.body === '' ? undefined : (response.json() as Record<string, unknown>) };
-}
+const call = (method: Method, url: string, headers: Headers, body?: unknown) => request(stack.app, method, url, headers, body);
 
-async function ok(method: string, url: string, headers: Headers, body?: unknown) {
+async function ok(method: Method, url: string, headers: Headers, body?: unknown) {
   const response = await call(method, url, headers, body);
   expect(response.status, JSON.stringify(response.json)).toBeLessThan(300);
-  return response.json as Record<string, unknown>;
+  return response.json;
 }
 
 async function readyLogicalCluster(auth: Headers, name: string): Promise<string> {
@@ -244,7 +241,7 @@ describe('bad input changes nothing', () => {
     for (const c of table) {
       endpoints.add(c.endpoint);
       const response = await call(c.method, c.url, c.headers, c.body);
-      const problem = response.json ?? {};
+      const problem = response.json;
       const label = `${c.endpoint} × ${c.kind}`;
       if (response.status !== c.status || problem['code'] !== c.code) {
         failures.push(`${label}: expected ${c.status} ${c.code}, got ${response.status} ${String(problem['code'])} (${String(problem['detail'])})`);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellView, KafkaClusterView } from '../src/routes/kafka-cluster.view';
 import { operatorAuth } from '../src/test-fixtures';
 import { createTenant, ensureTestCluster, TEST_CLUSTER_NAME, type TestCluster } from './support/fleet';
+import { request, type Headers, type Method } from './support/http';
 import { buildStackApp } from './support/stack-app';
 
 /**
@@ -17,7 +18,6 @@ import { buildStackApp } from './support/stack-app';
  */
 
 type Stack = Awaited<ReturnType<typeof buildStackApp>>;
-type Headers = Record<string, string>;
 
 let stack: Stack;
 let cluster: TestCluster;
@@ -27,11 +27,7 @@ const echoRuns = new Map<string, number>();
 let holdEcho: Promise<void> | undefined;
 let failEchoOnce = false;
 
-async function call(method: 'GET' | 'POST', url: string, headers: Headers, body?: unknown) {
-  const response = await stack.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
-  const json = response.body === '' ? undefined : (response.json() as Record<string, unknown>);
-  return { status: response.statusCode, headers: response.headers, body: response.body, json: json ?? {} };
-}
+const call = (method: Method, url: string, headers: Headers, body?: unknown) => request(stack.app, method, url, headers, body);
 
 const racksOf = (view: KafkaClusterView, cell: CellView) => cell.brokerIds.map((id) => view.brokers.find((b) => b.id === id)?.rack).sort();
 

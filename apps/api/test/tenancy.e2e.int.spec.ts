@@ -5,6 +5,7 @@ import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
+import { expectStatus as expectStatusOf, request, type Headers, type Json, type Method } from './support/http';
 import { buildStackApp, TEST_CKU_PROFILE } from './support/stack-app';
 import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker';
 
@@ -15,8 +16,6 @@ import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker'
  */
 
 type Stack = Awaited<ReturnType<typeof buildStackApp>>;
-type Headers = Record<string, string>;
-type Json = Record<string, unknown>;
 
 const kafka = () => testStack().kafka;
 const REGION = 'local';
@@ -35,16 +34,9 @@ let secret: string;
 let lkcB: string | undefined;
 let keyB: { key: string; secret: string };
 
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers, body?: unknown) {
-  const response = await stack.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
-  return { status: response.statusCode, json: (response.body === '' ? {} : response.json()) as Json };
-}
+const call = (method: Method, url: string, headers: Headers, body?: unknown) => request(stack.app, method, url, headers, body);
 
-async function expectStatus(status: number, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers, body?: unknown): Promise<Json> {
-  const response = await call(method, url, headers, body);
-  expect(response.status, `${method} ${url}: ${JSON.stringify(response.json)}`).toBe(status);
-  return response.json;
-}
+const expectStatus = (status: number, method: Method, url: string, headers: Headers, body?: unknown) => expectStatusOf(stack.app, status, method, url, headers, body);
 
 async function waitForStatus(id: string, auth: Headers, status: string): Promise<Json> {
   return eventually(
