@@ -51,39 +51,5 @@ export function planCellMoves(cellBrokers: readonly BrokerInfo[], load: readonly
   return moves;
 }
 
-/** A move with nothing to copy and the same leader order: already where it should be. */
-export function isNoop(move: Pick<PlannedMove, 'fromReplicas' | 'toReplicas'>): boolean {
-  return move.fromReplicas.length === move.toReplicas.length && move.fromReplicas.every((b, i) => move.toReplicas[i] === b);
-}
-
-export interface ReplicationThrottle {
-  /** Brokers that send or receive moved data: they get the throttle rate. */
-  brokers: number[];
-  /**
-   * Per topic, Kafka's `partition:broker` lists, as kafka-reassign-partitions builds them:
-   * leader-side throttling on every current replica (any may lead while data is copied),
-   * follower-side on the replicas being added.
-   */
-  topics: { topic: string; leaderReplicas: string; followerReplicas: string }[];
-}
-
-export function replicationThrottleFor(moves: readonly PlannedMove[]): ReplicationThrottle {
-  const brokers = new Set<number>();
-  const byTopic = new Map<string, { leader: string[]; follower: string[] }>();
-  for (const move of moves) {
-    const adding = move.toReplicas.filter((b) => !move.fromReplicas.includes(b));
-    if (adding.length === 0) continue;
-    for (const b of [...move.fromReplicas, ...adding]) brokers.add(b);
-    const lists = byTopic.get(move.topic) ?? { leader: [], follower: [] };
-    lists.leader.push(...move.fromReplicas.map((b) => `${move.partition}:${b}`));
-    lists.follower.push(...adding.map((b) => `${move.partition}:${b}`));
-    byTopic.set(move.topic, lists);
-  }
-  return {
-    brokers: [...brokers].sort((a, b) => a - b),
-    topics: [...byTopic.entries()].map(([topic, lists]) => ({ topic, leaderReplicas: lists.leader.join(','), followerReplicas: lists.follower.join(',') })),
-  };
-}
-
-export const THROTTLE_RATE_KEYS = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'] as const;
-export const THROTTLED_REPLICAS_KEYS = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'] as const;
+// The executor's helpers, kept importable from here for the quarantine plan's callers and spec.
+export { isNoop, replicationThrottleFor, THROTTLE_RATE_KEYS, THROTTLED_REPLICAS_KEYS, type ReplicationThrottle } from '@cellar/reassignment';
