@@ -1,5 +1,5 @@
 import { parseCkuProfile, type CkuProfile } from '@cellar/ckus';
-import { parseSecretKey } from '@cellar/db';
+import { secretKeyVariable } from '@cellar/worker-runtime';
 import { z } from 'zod';
 
 /** The variables the API and the tenancy worker both read, parsed the same way in both. */
@@ -7,15 +7,8 @@ import { z } from 'zod';
 /** Compose files often set a variable to the empty string to mean "unset". */
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-/** CELLAR_SECRET_KEY: encrypts secrets at rest (cluster admin passwords, principals, recorded responses). */
-export const secretKey = z.string().transform((value, ctx) => {
-  try {
-    return parseSecretKey(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' });
-    return z.NEVER;
-  }
-});
+/** CELLAR_SECRET_KEY, shared with the other workers. */
+export const secretKey = secretKeyVariable;
 
 /** CELLAR_CKU_PROFILE: a JSON object overriding fields of the default (Confluent Cloud) per-CKU profile. */
 export const ckuProfileJson = z.string().transform((value, ctx): CkuProfile => {

@@ -4,11 +4,10 @@
  * usage sampling, against the same PostgreSQL, Redis and secret key as the API.
  * Process concerns only; the jobs live in @cellar/tenancy.
  */
-import { createServer } from 'node:http';
 import { closeOnSignals, loadConfigOrExit, loggerOptions } from '@cellar/common';
 import { createPrismaClient } from '@cellar/db';
 import { createTenancyJobQueue, createTenancyMetrics, KafkaAdminRegistry, TENANCY_QUEUE, tenancyJobDefinitions } from '@cellar/tenancy';
-import { startQueueWorker } from '@cellar/worker-runtime';
+import { serveMetrics, startQueueWorker } from '@cellar/worker-runtime';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { tenancyWorkerConfigSchema } from './worker-config';
@@ -53,32 +52,13 @@ export async function runTenancyWorker(env: Record<string, string | undefined>):
     }),
   });
 
-  const metricsServer = config.metrics
-    ? createServer((request, response) => {
-        if (request.method !== 'GET' || request.url !== '/metrics') {
-          response.writeHead(404).end();
-          return;
-        }
-        registry.metrics().then(
-          (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          (error: unknown) => {
-            logger.error({ err: error }, 'metrics collection failed');
-            response.writeHead(500).end();
-          },
-        );
-      })
-    : undefined;
-  if (metricsServer && config.metrics) {
-    const { host, port } = config.metrics;
-    await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(port, host, resolve));
-    logger.info({ metrics: `http://${host}:${port}/metrics` }, 'serving metrics');
-  }
+  const metricsServer = config.metrics ? await serveMetrics(registry, config.metrics, logger) : undefined;
 
   closeOnSignals(
     async () => {
       // Running jobs finish their current step; one still running at the timeout resumes elsewhere.
       await worker.close();
-      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await metricsServer?.close();
       await Promise.allSettled([jobs.close(), kafkaAdmins.close()]);
       await prisma.$disconnect();
     },

@@ -51,7 +51,11 @@ function waitForExit(child: ChildProcess, timeoutMs: number) {
  * Redis: it starts from src/main.ts, keeps exactly one heartbeat schedule under its own
  * prefix, exits 0 on SIGTERM, and everything it wrote lives under that prefix.
  */
-export async function expectWorkerLifecycle(appRoot: string, queueName: string): Promise<void> {
+export async function expectWorkerLifecycle(
+  appRoot: string,
+  queueName: string,
+  options: { env?: Record<string, string>; schedulers?: string[] } = {},
+): Promise<void> {
   const redisUrl = testStack().redisUrl;
   const prefix = `${testStack().redisPrefix}:${uniqueName(queueName)}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -59,7 +63,7 @@ export async function expectWorkerLifecycle(appRoot: string, queueName: string):
   try {
     const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
       cwd: appRoot,
-      env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: testStack().databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -74,7 +78,7 @@ export async function expectWorkerLifecycle(appRoot: string, queueName: string):
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.every((key) => key.startsWith(`${prefix}:${queueName}:`))).toBe(true);
       const schedulers = await redis.zrange(`${prefix}:${queueName}:repeat`, 0, -1);
-      expect(schedulers).toEqual(['heartbeat']);
+      expect(schedulers.sort()).toEqual(options.schedulers ?? ['heartbeat']);
 
       const exited = waitForExit(child, 5_000);
       child.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { configFragments } from '@cellar/common';
+import { parseSecretKey } from '@cellar/db';
 import { z } from 'zod';
 
 /** The environment every worker app reads; apps extend it with their own variables. */
@@ -17,3 +18,19 @@ export const workerConfigSchema = z.object(workerEnvShape).transform((env) => ({
 }));
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
+
+/** CELLAR_SECRET_KEY: encrypts secrets at rest (cluster admin passwords, principals, recorded responses). */
+export const secretKeyVariable = z.string().transform((value, ctx) => {
+  try {
+    return parseSecretKey(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' });
+    return z.NEVER;
+  }
+});
+
+/** METRICS_PORT / METRICS_HOST: where a worker serves /metrics (not served when the port is unset). */
+export const metricsVariables = {
+  METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+};
