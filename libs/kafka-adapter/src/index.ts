@@ -2,3 +2,4 @@ export * from './errors';
 export * from './kafka-admin';
 export * from './probe-client';
 export * from './types';
+export * from './broker-probe';

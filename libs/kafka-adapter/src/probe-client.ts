@@ -25,15 +25,18 @@ export class KafkaPartitionClient {
     this.consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...base, groupId: `${base.clientId}-fetch` });
   }
 
-  /** Produces one record with acks=all to exactly this partition. */
-  async produce(topic: string, partition: number, value: string, key?: string): Promise<ProducedRecord> {
+  /**
+   * Produces one record to exactly this partition, with acks=all unless told `acks: 1`
+   * (a canary that should time the leader alone, not its slowest follower).
+   */
+  async produce(topic: string, partition: number, value: string, key?: string, options: { acks?: -1 | 1 } = {}): Promise<ProducedRecord> {
     this.producerReady ??= attempt('connect producer', () => this.producer.connect()).catch((error: unknown) => {
       this.producerReady = undefined;
       throw error;
     });
     await this.producerReady;
     const [result] = await attempt(`produce to ${topic}-${partition}`, () =>
-      this.producer.send({ topic, acks: -1, timeout: 10_000, messages: [{ partition, value, key: key ?? null }] }),
+      this.producer.send({ topic, acks: options.acks ?? -1, timeout: 10_000, messages: [{ partition, value, key: key ?? null }] }),
     );
     if (!result) throw new KafkaAdapterError('kafka_error', `produce to ${topic}-${partition}: no result`, true);
     return { topic, partition, offset: result.baseOffset ?? result.offset ?? '-1' };

@@ -50,13 +50,18 @@ export class KafkaAdminRegistry {
     await Promise.all(admins.map(async (admin) => (await admin.catch(() => undefined))?.close()));
   }
 
-  private async build(physicalClusterId: string): Promise<KafkaAdmin> {
+  /** The admin connection of a registered cluster, for clients other than the admin (probes). */
+  async connectionFor(physicalClusterId: string): Promise<KafkaConnectionConfig> {
     const row = await this.prisma.physicalCluster.findUnique({ where: { id: physicalClusterId } });
     if (!row) throw new TenancyError('kafka_cluster_not_found', `no physical cluster ${physicalClusterId}`);
     const adminSasl =
       row.adminSaslUsername !== null && row.adminSaslPasswordEncrypted !== null
         ? { username: row.adminSaslUsername, password: decryptSecret(row.adminSaslPasswordEncrypted, this.secretKey) }
         : null;
-    return this.connect({ bootstrapServers: row.bootstrapServers, adminSasl });
+    return connectionConfig({ bootstrapServers: row.bootstrapServers, adminSasl }, this.clientId);
+  }
+
+  private async build(physicalClusterId: string): Promise<KafkaAdmin> {
+    return new KafkaAdmin(await this.connectionFor(physicalClusterId));
   }
 }

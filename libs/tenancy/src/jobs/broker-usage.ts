@@ -36,6 +36,30 @@ export function topicBytesFromMetrics(text: string): TopicBytes[] {
   return [...byTopic.values()];
 }
 
+/** One sample of a broker's Prometheus page. */
+export interface MetricSample {
+  /** The family name as written on the page (counters may or may not end in `_total`). */
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * Every numeric sample of a Prometheus text page, through the same parser as the usage
+ * counters. Invalid lines make the parser throw: a page we cannot read is a failed scrape.
+ */
+export function metricSamples(text: string): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const family of parsePrometheusTextFormat(text)) {
+    for (const sample of family.metrics) {
+      const value = Number(sample.value);
+      if (Number.isNaN(value)) continue;
+      samples.push({ name: family.name, labels: sample.labels ?? {}, value });
+    }
+  }
+  return samples;
+}
+
 /** Sums the counters of every topic under each prefix, over all brokers' pages. */
 export function bytesByPrefix(brokers: readonly TopicBytes[][], prefixes: readonly string[]): Map<string, { bytesIn: number; bytesOut: number }> {
   const totals = new Map(prefixes.map((prefix) => [prefix, { bytesIn: 0, bytesOut: 0 }]));

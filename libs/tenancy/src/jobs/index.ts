@@ -13,7 +13,7 @@ export { QUARANTINE_STEPS } from './quarantine-logical-cluster.job';
 export { RESIZE_STEPS } from './resize-logical-cluster.job';
 export { jobFor, RECONCILE_EVERY_MS } from './reconcile-logical-clusters.job';
 export { SAMPLE_USAGE_EVERY_MS, USAGE_RETENTION_MS } from './sample-usage.job';
-export { bytesByPrefix, topicBytesFromMetrics } from './broker-usage';
+export { bytesByPrefix, metricSamples, topicBytesFromMetrics, type MetricSample } from './broker-usage';
 export { planCellMoves, replicationThrottleFor, cellLoad } from './quarantine.plan';
 export { createTenancyJobQueue, type TenancyJobQueue } from './tenancy-job-queue';
 export { DEFAULT_REPLICATION_THROTTLE_BYTES_PER_SECOND, isPermanent, WORKER_ACTOR, type TenancyJobDeps } from './tenancy-job';
