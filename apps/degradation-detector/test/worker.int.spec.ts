@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expectWorkerLifecycle } from '@cellar/test-support/worker-process';
 import { describe, it } from 'vitest';
 import { QUEUE_NAME } from '../src/worker';
 
 describe(`${QUEUE_NAME} worker process`, () => {
-  it('starts, keeps its heartbeat schedule under its prefix, and exits 0 on SIGTERM', async () => {
-    await expectWorkerLifecycle(fileURLToPath(new URL('..', import.meta.url)), QUEUE_NAME);
+  it('starts, keeps its round and heartbeat schedules under its prefix, and exits 0 on SIGTERM', async () => {
+    await expectWorkerLifecycle(fileURLToPath(new URL('..', import.meta.url)), QUEUE_NAME, {
+      env: { CELLAR_SECRET_KEY: randomBytes(32).toString('base64') },
+      schedulers: ['detector-round', 'heartbeat'],
+    });
   });
 });

@@ -1,0 +1,118 @@
+import { BrokerConnectionProbe, KafkaPartitionClient, type BrokerView, type KafkaConnectionConfig } from '@cellar/kafka-adapter';
+import { PROBE_TOPIC } from './probe-topic';
+
+export interface BrokerTarget {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** One broker's canaries in one round; a null latency means that probe failed or was not run. */
+export interface BrokerProbeResult {
+  nodeId: number;
+  /** Metadata request on the broker's own connection. */
+  requestMs: number | null;
+  /** acks=1 produce to the broker's pinned probe partition. */
+  produceMs: number | null;
+  /** Fetch of that record back from the broker. */
+  fetchMs: number | null;
+  /** Why a probe failed (first failure), or null. */
+  error: string | null;
+  /** The broker's answer to the metadata request, when it answered. */
+  view: BrokerView | null;
+}
+
+interface BrokerClients {
+  connection: BrokerConnectionProbe;
+  partition: KafkaPartitionClient;
+  /** A probe still waiting on this broker: the next round does not pile another on it. */
+  busy: Promise<unknown> | null;
+}
+
+class ProbeTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProbeTimeout(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Canaries for every broker of one physical cluster. Each broker has its own clients
+ * whose only bootstrap address is that broker, so one frozen broker stalls its own probes
+ * and nobody else's; a probe still pending from an earlier round counts as a failure
+ * rather than queueing behind it.
+ */
+export class ClusterProber {
+  private readonly clients = new Map<number, BrokerClients>();
+
+  constructor(
+    private readonly connection: KafkaConnectionConfig,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async round(brokers: readonly BrokerTarget[]): Promise<BrokerProbeResult[]> {
+    return Promise.all(brokers.map((broker) => this.probe(broker)));
+  }
+
+  private clientsFor(broker: BrokerTarget): BrokerClients {
+    let clients = this.clients.get(broker.nodeId);
+    if (!clients) {
+      const address = `${broker.host}:${broker.port}`;
+      const config = { ...this.connection, bootstrapServers: [address], requestTimeoutMs: this.timeoutMs * 2, connectTimeoutMs: this.timeoutMs };
+      clients = { connection: new BrokerConnectionProbe(config, address), partition: new KafkaPartitionClient(config), busy: null };
+      this.clients.set(broker.nodeId, clients);
+    }
+    return clients;
+  }
+
+  private async probe(broker: BrokerTarget): Promise<BrokerProbeResult> {
+    const result: BrokerProbeResult = { nodeId: broker.nodeId, requestMs: null, produceMs: null, fetchMs: null, error: null, view: null };
+    const clients = this.clientsFor(broker);
+    if (clients.busy) {
+      result.error = 'an earlier probe of this broker has not finished';
+      return result;
+    }
+    const work = this.measure(broker.nodeId, clients, result);
+    clients.busy = work;
+    void work.finally(() => {
+      if (clients.busy === work) clients.busy = null;
+    }).catch(() => undefined);
+    try {
+      await withTimeout(work, this.timeoutMs, `probe of broker ${broker.nodeId}`);
+    } catch (error) {
+      result.error ??= error instanceof Error ? error.message : String(error);
+    }
+    return result;
+  }
+
+  private async measure(nodeId: number, clients: BrokerClients, result: BrokerProbeResult): Promise<void> {
+    try {
+      result.view = await clients.connection.view(PROBE_TOPIC);
+      result.requestMs = result.view.latencyMs;
+      const pinned = result.view.partitions.find((p) => p.replicas.length === 1 && p.replicas[0] === nodeId);
+      if (!pinned) {
+        result.error = 'no probe partition pinned to this broker';
+        return;
+      }
+      let started = performance.now();
+      const produced = await clients.partition.produce(PROBE_TOPIC, pinned.partition, String(Date.now()), undefined, { acks: 1 });
+      result.produceMs = performance.now() - started;
+      started = performance.now();
+      await clients.partition.fetch(PROBE_TOPIC, pinned.partition, produced.offset, { maxWaitMs: 0 });
+      result.fetchMs = performance.now() - started;
+    } catch (error) {
+      result.error ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.flatMap((c) => [c.connection.close(), c.partition.close()]));
+  }
+}

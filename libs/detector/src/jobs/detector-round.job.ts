@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { ClusterLockBusyError } from '@cellar/cluster-lock';
+import type { Broker, Prisma } from '@cellar/db';
+import { assessRound, reviveHealth, step, type BrokerHealth, type BrokerObservation, type HealthInput, type HealthTransition } from '@cellar/health';
+import { metricSamples } from '@cellar/tenancy';
+import type { JobDefinition } from '@cellar/worker-runtime';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { brokerSignals, type BrokerSignals } from '../broker-signals';
+import { ClusterProber, type BrokerProbeResult } from '../cluster-prober';
+import type { DetectorDeps } from '../detector-deps';
+import { decideMitigation } from '../mitigation-decision';
+import { ensureProbeTopic } from '../probe-topic';
+
+interface ClusterRuntime {
+  prober: ClusterProber;
+  /** Last ISR-shrink counter per broker and when it was read, for a per-second rate. */
+  isrShrinks: Map<number, { total: number; at: number }>;
+  guardWasTripped: boolean;
+}
+
+/**
+ * One detector round for every active physical cluster: canaries to every broker, a scrape
+ * of every broker's metrics, a verdict per broker against its peers and its own history,
+ * one step of each broker's health state machine, and a mitigation for each transition that
+ * calls for one. Rounds of one cluster never overlap (a lease per cluster, separate from
+ * the cluster lock the mitigations and the balancer share).
+ */
+export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close(): Promise<void> } {
+  const runtimes = new Map<string, Promise<ClusterRuntime>>();
+  const runtimeFor = (clusterId: string, brokerIds: number[], logger: Logger) => {
+    let runtime = runtimes.get(clusterId);
+    if (!runtime) {
+      runtime = (async () => {
+        await ensureProbeTopic(await deps.admins.forCluster(clusterId), brokerIds, logger);
+        const connection = await deps.admins.connectionFor(clusterId);
+        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs), isrShrinks: new Map(), guardWasTripped: false };
+      })();
+      runtimes.set(clusterId, runtime);
+      runtime.catch(() => runtimes.delete(clusterId));
+    }
+    return runtime;
+  };
+
+  return {
+    name: 'detector-round',
+    data: z.object({}).passthrough(),
+    everyMs: deps.settings.roundIntervalMs,
+    async handle(_data, logger) {
+      const clusters = await deps.prisma.physicalCluster.findMany({ where: { status: 'ACTIVE' }, select: { id: true, name: true } });
+      await Promise.all(
+        clusters.map(async (cluster) => {
+          const log = logger.child({ cluster: cluster.name });
+          try {
+            await deps.roundLocks.withLock(cluster.id, { actor: 'detector', purpose: 'round' }, async () => {
+              const brokers = await deps.prisma.broker.findMany({ where: { clusterId: cluster.id }, orderBy: { nodeId: 'asc' } });
+              if (brokers.length === 0) return;
+              const runtime = await runtimeFor(cluster.id, brokers.map((b) => b.nodeId), log);
+              await runRound(deps, cluster, brokers, runtime, log);
+            });
+          } catch (error) {
+            if (error instanceof ClusterLockBusyError) return; // another process is running this cluster's round
+            deps.metrics?.rounds.inc({ cluster: cluster.name, outcome: 'failed' });
+            log.error({ err: error }, 'detector round failed');
+          }
+        }),
+      );
+      await pruneSamples(deps);
+    },
+    async close() {
+      const all = [...runtimes.values()];
+      runtimes.clear();
+      await Promise.all(all.map(async (r) => (await r.catch(() => undefined))?.prober.close()));
+    },
+  };
+}
+
+let lastPrune = 0;
+async function pruneSamples(deps: DetectorDeps): Promise<void> {
+  if (Date.now() - lastPrune < 60_000) return;
+  lastPrune = Date.now();
+  await deps.prisma.brokerSample.deleteMany({ where: { at: { lt: new Date(Date.now() - deps.settings.sampleRetentionMs) } } });
+}
+
+async function scrape(url: string | null, timeoutMs: number): Promise<{ signals: BrokerSignals | null; error: string | null }> {
+  if (!url) return { signals: null, error: 'no metrics endpoint registered' };
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return { signals: null, error: `HTTP ${response.status}` };
+    return { signals: brokerSignals(metricSamples(await response.text())), error: null };
+  } catch (error) {
+    return { signals: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A broker is fenced when most brokers that answered no longer list it as alive. */
+function fencedBrokers(results: readonly BrokerProbeResult[]): Set<number> {
+  const views = results.flatMap((r) => (r.view ? [r.view] : []));
+  const fenced = new Set<number>();
+  if (views.length === 0) return fenced;
+  for (const { nodeId } of results) {
+    const listing = views.filter((v) => v.liveBrokers.includes(nodeId)).length;
+    if (listing * 2 < views.length) fenced.add(nodeId);
+  }
+  return fenced;
+}
+
+/** The broker's health as stored; memory from another version starts afresh. */
+export function healthOf(broker: Broker): BrokerHealth {
+  return reviveHealth(broker.healthState, broker.healthSince.getTime(), broker.healthMemory);
+}
+
+async function runRound(deps: DetectorDeps, cluster: { id: string; name: string }, brokers: Broker[], runtime: ClusterRuntime, logger: Logger): Promise<void> {
+  const { settings, metrics } = deps;
+  const [probes, scrapes] = await Promise.all([
+    runtime.prober.round(brokers),
+    Promise.all(brokers.map((b) => scrape(b.metricsUrl, settings.scrapeTimeoutMs))),
+  ]);
+  const now = Date.now();
+  const fenced = fencedBrokers(probes);
+
+  const observations: BrokerObservation[] = brokers.map((broker, i) => {
+    const probe = probes[i]!;
+    const scraped = scrapes[i]!;
+    let isrShrinksPerSec: number | null = null;
+    if (scraped.signals?.isrShrinksTotal != null) {
+      const previous = runtime.isrShrinks.get(broker.nodeId);
+      if (previous && now > previous.at) isrShrinksPerSec = Math.max(0, (scraped.signals.isrShrinksTotal - previous.total) / ((now - previous.at) / 1000));
+      runtime.isrShrinks.set(broker.nodeId, { total: scraped.signals.isrShrinksTotal, at: now });
+    }
+    const { isrShrinksTotal: _total, ...signals } = scraped.signals ?? ({} as BrokerSignals);
+    for (const [probeKind, ms] of [['produce', probe.produceMs], ['fetch', probe.fetchMs], ['request', probe.requestMs]] as const) {
+      if (ms !== null) metrics?.probeLatency.observe({ cluster: cluster.name, broker: String(broker.nodeId), probe: probeKind }, ms / 1000);
+    }
+    const ok = probe.error === null && probe.produceMs !== null && probe.fetchMs !== null && probe.requestMs !== null;
+    if (!ok) metrics?.probeFailures.inc({ cluster: cluster.name, broker: String(broker.nodeId) });
+    return {
+      nodeId: broker.nodeId,
+      cellId: broker.cellId,
+      probe: { produceMs: probe.produceMs, fetchMs: probe.fetchMs, requestMs: probe.requestMs, ok },
+      signals: scraped.signals ? { ...signals, isrShrinksPerSec } : null,
+      fenced: fenced.has(broker.nodeId),
+    };
+  });
+
+  const healths = new Map(brokers.map((b) => [b.nodeId, healthOf(b)]));
+  const assessment = assessRound(observations, new Map([...healths].map(([id, h]) => [id, h.memory])), settings.assessment, now);
+  const guard = assessment.guard;
+  metrics?.rounds.inc({ cluster: cluster.name, outcome: guard.tripped ? 'guard' : 'judged' });
+  if (guard.tripped !== runtime.guardWasTripped) {
+    runtime.guardWasTripped = guard.tripped;
+    if (guard.tripped) logger.warn({ guard }, 'too many brokers look bad at once: suspecting the probe path or the network, not acting');
+    else logger.info('guard cleared: judging brokers again');
+    await deps.prisma.auditEvent.create({
+      data: {
+        correlationId: randomUUID(),
+        actor: 'detector',
+        action: guard.tripped ? 'detector.guard.tripped' : 'detector.guard.cleared',
+        subjectType: 'physical-cluster',
+        subjectId: cluster.id,
+        clusterId: cluster.id,
+        details: JSON.parse(JSON.stringify(guard)) as Prisma.InputJsonValue,
+      },
+    });
+  }
+
+  await deps.prisma.brokerSample.createMany({
+    data: brokers.map((broker, i) => ({
+      physicalClusterId: cluster.id,
+      nodeId: broker.nodeId,
+      at: new Date(now),
+      produceMs: probes[i]!.produceMs,
+      fetchMs: probes[i]!.fetchMs,
+      requestMs: probes[i]!.requestMs,
+      probeError: probes[i]!.error,
+      signals: observations[i]!.signals ? (JSON.parse(JSON.stringify(observations[i]!.signals)) as Prisma.InputJsonValue) : undefined,
+      scrapeError: scrapes[i]!.error,
+    })),
+  });
+
+  for (const broker of brokers) {
+    const verdict = assessment.verdicts.get(broker.nodeId);
+    if (!verdict) continue;
+    const input: HealthInput = { kind: 'round', verdict, guardTripped: guard.tripped };
+    await applyStep(deps, cluster, broker, healths.get(broker.nodeId)!, input, now, logger);
+  }
+}
+
+/**
+ * Runs one step of a broker's state machine and stores the result: its memory always, and
+ * on a transition the new state, the transition with its evidence, and the mitigation it
+ * calls for, in one transaction. The mitigation job is queued after the commit.
+ */
+export async function applyStep(
+  deps: DetectorDeps,
+  cluster: { id: string; name: string },
+  broker: Broker,
+  health: BrokerHealth,
+  input: HealthInput,
+  now: number,
+  logger: Logger,
+  correlationId: string = randomUUID(),
+): Promise<{ transition?: HealthTransition; mitigationId?: string }> {
+  const { next, transition } = step(health, input, deps.settings.health, now);
+  const memory = JSON.parse(JSON.stringify(next.memory)) as Prisma.InputJsonValue;
+  if (!transition) {
+    await deps.prisma.broker.update({ where: { id: broker.id }, data: { healthMemory: memory } });
+    return {};
+  }
+  let mitigationId: string | undefined;
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.broker.update({ where: { id: broker.id }, data: { healthMemory: memory, healthState: next.state, healthSince: new Date(next.since) } });
+    await tx.brokerHealthTransition.create({
+      data: {
+        physicalClusterId: cluster.id,
+        nodeId: broker.nodeId,
+        at: new Date(transition.at),
+        fromState: transition.from,
+        toState: transition.to,
+        actor: transition.actor,
+        reason: transition.reason,
+        evidence: JSON.parse(JSON.stringify({ rule: transition.rule, mitigation: transition.mitigation, ...transition.evidence })) as Prisma.InputJsonValue,
+        correlationId,
+      },
+    });
+    mitigationId = await decideMitigation(deps, tx, cluster, broker, transition, correlationId);
+  });
+  deps.metrics?.transitions.inc({ from: transition.from, to: transition.to });
+  for (const state of ['HEALTHY', 'SUSPECT', 'SLOW', 'UNREACHABLE', 'STORAGE_STALLED', 'RECOVERING', 'DEMOTED', 'DRAINED'] as const) {
+    deps.metrics?.healthState.set({ cluster: cluster.name, broker: String(broker.nodeId), state }, state === next.state ? 1 : 0);
+  }
+  logger.info({ broker: broker.nodeId, from: transition.from, to: transition.to, rule: transition.rule, mitigation: transition.mitigation, mitigationId }, transition.reason);
+  if (mitigationId) await deps.jobs.mitigate(mitigationId);
+  return { transition, ...(mitigationId ? { mitigationId } : {}) };
+}

@@ -1,0 +1,3 @@
+export * from './detector-round.job';
+export * from './mitigate.job';
+export * from './operator-override.job';
