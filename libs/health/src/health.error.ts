@@ -1,0 +1,13 @@
+import { CellarError } from '@cellar/common';
+
+/** Closed set of failures the health library reports; callers branch on `code`, never on messages. */
+export const HEALTH_ERROR_CODES = ['invalid_health_config'] as const;
+export type HealthErrorCode = (typeof HEALTH_ERROR_CODES)[number];
+
+/** A bad setting is a property of the input: retrying cannot help, the process should stop. */
+export class HealthError extends CellarError<HealthErrorCode> {
+  constructor(code: HealthErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, { status: 422, retryable: false, details });
+    this.name = 'HealthError';
+  }
+}
