@@ -82,6 +82,7 @@ describe('buildApp', () => {
           jobs: { enqueue: async () => undefined, close: async () => undefined },
           secretKey: SECRET_KEY_BASE64,
           ckuProfile: DEFAULT_CKU_PROFILE,
+          detectorJobs: { mitigate: async () => undefined, override: async () => undefined, close: async () => undefined },
         },
       });
       try {
@@ -98,6 +99,13 @@ describe('buildApp', () => {
             '/v1/logical-clusters/{id}/api-keys',
             '/v1/logical-clusters/{id}/usage',
             '/v1/logical-clusters/{id}/quarantine',
+            '/v1/kafka-clusters/{id}/health',
+            '/v1/kafka-clusters/{id}/brokers/{brokerId}/health',
+            '/v1/kafka-clusters/{id}/brokers/{brokerId}/demote',
+            '/v1/kafka-clusters/{id}/brokers/{brokerId}/drain',
+            '/v1/kafka-clusters/{id}/brokers/{brokerId}/restore',
+            '/v1/mitigations',
+            '/v1/mitigations/{mitigationId}',
           ]),
         );
         for (const [path, operations] of Object.entries<Record<string, { parameters?: { $ref?: string }[]; responses: Record<string, unknown> }>>(document.paths)) {

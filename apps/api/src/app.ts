@@ -11,6 +11,8 @@ import { genRequestId, requestIdPlugin } from './plugins/request-id.plugin';
 import type { ReadinessCheck } from './readiness';
 import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.routes';
 import { apiKeysRoutes } from './routes/api-keys.routes';
+import { brokerHealthRoutes } from './routes/broker-health.routes';
+import { mitigationsRoutes } from './routes/mitigations.routes';
 import { kafkaClustersRoutes } from './routes/kafka-clusters.routes';
 import { logicalClustersRoutes } from './routes/logical-clusters.routes';
 import { quarantineRoutes } from './routes/quarantine.routes';
@@ -62,7 +64,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
   await app.register(whoamiRoutes);
   if (deps.tenancy) {
     await app.register(tenancyMetricsPlugin, { prisma: deps.tenancy.prisma });
-    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes]) {
+    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes, brokerHealthRoutes, mitigationsRoutes]) {
       await app.register(routes, deps.tenancy);
     }
   }

@@ -1,6 +1,7 @@
 import { closeOnSignals, loadConfigOrExit, loggerOptions } from '@cellar/common';
 import { createPrismaClient } from '@cellar/db';
 import { KafkaAdmin } from '@cellar/kafka-adapter';
+import { createDetectorJobs } from '@cellar/detector';
 import { createTenancyJobs, KafkaAdminRegistry } from '@cellar/tenancy';
 import { pino } from 'pino';
 import { buildApp } from './app';
@@ -24,15 +25,16 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   const prisma = createPrismaClient(config.databaseUrl);
   const kafkaAdmins = new KafkaAdminRegistry(prisma, config.secretKey, 'cellar-api');
   const jobs = createTenancyJobs(config.redisUrl, config.redisPrefix);
+  const detectorJobs = createDetectorJobs(config.redisUrl, config.redisPrefix);
   const readinessChecks = buildReadinessChecks(config, kafkaAdmin ? { kafka: kafkaReadinessCheck(kafkaAdmin) } : {});
   const app = await buildApp(config, {
     logger,
     readinessChecks,
     resolveTenantToken: tenantTokenResolver(prisma),
-    tenancy: { prisma, kafkaAdmins, jobs, secretKey: config.secretKey, ckuProfile: config.ckuProfile },
+    tenancy: { prisma, kafkaAdmins, jobs, secretKey: config.secretKey, ckuProfile: config.ckuProfile, detectorJobs },
   });
   app.addHook('onClose', async () => {
-    await Promise.allSettled([kafkaAdmin?.close(), kafkaAdmins.close(), jobs.close()]);
+    await Promise.allSettled([kafkaAdmin?.close(), kafkaAdmins.close(), jobs.close(), detectorJobs.close()]);
     await prisma.$disconnect();
   });
   closeOnSignals(() => app.close(), { logger });

@@ -1,5 +1,6 @@
 import type { CkuProfile } from '@cellar/ckus';
 import type { PrismaClient, SecretKey } from '@cellar/db';
+import type { DetectorJobs } from '@cellar/detector';
 import type { KafkaAdminRegistry, TenancyJobs } from '@cellar/tenancy';
 
 /**
@@ -12,4 +13,6 @@ export interface TenancyDeps {
   jobs: TenancyJobs;
   secretKey: SecretKey;
   ckuProfile: CkuProfile;
+  /** The degradation detector's queue: operator overrides (demote, drain, restore) go there. */
+  detectorJobs: DetectorJobs;
 }

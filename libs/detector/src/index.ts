@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './mitigation-decision';
 export * from './mitigation.plan';
 export * from './probe-topic';
+export * from './detector.error';

@@ -1,5 +1,6 @@
 import { parseCkuProfile, type CkuProfile } from '@cellar/ckus';
 import { createPrismaClient } from '@cellar/db';
+import { createDetectorJobs } from '@cellar/detector';
 import { createTenancyJobs, KafkaAdminRegistry } from '@cellar/tenancy';
 import { testStack, uniqueName } from '@cellar/test-support';
 import { buildApp } from '../../src/app';
@@ -36,6 +37,7 @@ export async function buildStackApp(options: { redisPrefix?: string; ckuProfile?
     jobs: createTenancyJobs(stack.redisUrl, redisPrefix),
     secretKey: config.secretKey,
     ckuProfile: options.ckuProfile ?? TEST_CKU_PROFILE,
+    detectorJobs: createDetectorJobs(stack.redisUrl, redisPrefix),
   };
   const app = await buildApp(config, {
     readinessChecks: [passingCheck('postgres')],
@@ -44,7 +46,7 @@ export async function buildStackApp(options: { redisPrefix?: string; ckuProfile?
   });
   const close = async () => {
     await app.close();
-    await Promise.allSettled([deps.kafkaAdmins.close(), deps.jobs.close()]);
+    await Promise.allSettled([deps.kafkaAdmins.close(), deps.jobs.close(), deps.detectorJobs.close()]);
     await prisma.$disconnect();
   };
   return { app, deps, config, redisPrefix, close };
