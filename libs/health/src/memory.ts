@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthError } from './health.error';
 import { HEALTH_STATES, JUDGED_SIGNALS, type BrokerHealth, type BrokerMemory, type HealthState } from './types';
 
 /** A broker's memory before its first round. */
@@ -49,6 +50,8 @@ export function parseBrokerMemory(stored: unknown): BrokerMemory {
 
 /** Rebuilds a broker's health from the Broker row's columns (health_state, health_since, health_memory). */
 export function reviveHealth(state: HealthState, since: number, stored: unknown): BrokerHealth {
-  if (!(HEALTH_STATES as readonly string[]).includes(state)) throw new Error(`unknown health state ${String(state)}`);
+  if (!(HEALTH_STATES as readonly string[]).includes(state)) {
+    throw new HealthError('unknown_health_state', `unknown health state ${String(state)}`, { state });
+  }
   return { state, since, memory: parseBrokerMemory(stored) };
 }

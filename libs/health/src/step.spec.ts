@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DEFAULT_HEALTH_CONFIG, resolveHealthConfig } from './config';
 import { initialHealth } from './memory';
 import { step } from './step';
@@ -121,11 +122,37 @@ describe('detector targets with 3 s rounds (assessRound + step)', () => {
     expect(slow.evidence.verdict!.evidence.fired.some((f) => f.rule === 'slow-vs-peers-and-history')).toBe(true);
   });
 
-  it('a healthy cluster under load for 10 minutes makes zero state changes', () => {
-    for (const seed of [1, 2, 3, 4, 5]) {
-      const cluster = loadedCluster(seed);
-      expect(simulate(200, (r) => cluster(r)).transitions).toEqual([]);
-    }
+  it('a healthy cluster under load for 10 minutes makes zero state changes, one-round hiccups included', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.double({ min: 0, max: 0.01, noNaN: true }), (seed, spikeRate) => {
+        const cluster = loadedCluster(seed, { spikeRate, spike: 8 });
+        expect(simulate(200, (r) => cluster(r)).transitions).toEqual([]);
+      }),
+      // A statistical claim (three hiccups in a row on one broker would make it SUSPECT), so the
+      // seed is fixed: CI must not fail one run in a thousand.
+      { numRuns: 10, seed: 20261122 },
+    );
+  });
+
+  it('a broker whose canaries alone get 4× slower (no scraped metric moves) is SLOW within 30 s', () => {
+    const cluster = loadedCluster(14);
+    const { transitions } = simulate(WARM + 12, (r) =>
+      cluster(r).map((o) =>
+        o.nodeId === 6 && r >= WARM ? { ...o, probe: { ...o.probe, produceMs: o.probe.produceMs! * 4, fetchMs: o.probe.fetchMs! * 4 + 20 } } : o,
+      ),
+    );
+    expect(transitions.map((t) => [t.nodeId, t.to])).toEqual([
+      [6, 'SUSPECT'],
+      [6, 'SLOW'],
+    ]);
+    expect(transitions[1]!.at - (T0 + WARM * ROUND_MS)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('3 of 6 brokers frozen at once trip the guard every round and nobody changes state', () => {
+    const cluster = loadedCluster(15);
+    const { transitions, log } = simulate(WARM + 30, (r) => cluster(r).map((o) => (r >= WARM && o.nodeId <= 3 ? frozen(o.nodeId) : o)));
+    expect(log.slice(WARM).every((r) => r.guard.tripped)).toBe(true);
+    expect(transitions).toEqual([]);
   });
 
   it('a frozen broker that resumes comes back through RECOVERING to HEALTHY', () => {

@@ -128,13 +128,19 @@ export function simulate(
   return { healths, log, transitions: log.flatMap((r) => r.transitions) };
 }
 
-/** Six brokers under steady load: each with its own base latency and log-normal noise. */
-export function loadedCluster(seed: number, sigma = 0.25) {
+/**
+ * Six brokers under steady load: each with its own base latency and log-normal noise, and with
+ * probability `spikeRate` per broker and round a one-round hiccup (a GC pause, a page-cache
+ * miss) that makes that round `spike`× slower.
+ */
+export function loadedCluster(seed: number, noise: { sigma?: number; spikeRate?: number; spike?: number } = {}) {
+  const { sigma = 0.25, spikeRate = 0, spike = 5 } = noise;
   const random = seededRandom(seed);
   const base = new Map(NODE_IDS.map((id) => [id, 4 + random() * 8]));
   return (round: number, slowdown: (nodeId: number, round: number) => number = () => 1): BrokerObservation[] =>
     NODE_IDS.map((id) => {
-      const ms = base.get(id)! * Math.exp(sigma * gaussian(random)) * slowdown(id, round);
+      const hiccup = random() < spikeRate ? spike : 1;
+      const ms = base.get(id)! * Math.exp(sigma * gaussian(random)) * slowdown(id, round) * hiccup;
       return observation(id, ms, {}, {
         requestHandlerIdle: Math.max(0, 0.7 - 0.02 * gaussian(random)) / slowdown(id, round),
         networkProcessorIdle: 0.8,
