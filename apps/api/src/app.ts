@@ -11,6 +11,7 @@ import { genRequestId, requestIdPlugin } from './plugins/request-id.plugin';
 import type { ReadinessCheck } from './readiness';
 import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.routes';
 import { apiKeysRoutes } from './routes/api-keys.routes';
+import { balancerRoutes } from './routes/balancer.routes';
 import { brokerHealthRoutes } from './routes/broker-health.routes';
 import { mitigationsRoutes } from './routes/mitigations.routes';
 import { kafkaClustersRoutes } from './routes/kafka-clusters.routes';
@@ -67,6 +68,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
     for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes, brokerHealthRoutes, mitigationsRoutes]) {
       await app.register(routes, deps.tenancy);
     }
+    await app.register(balancerRoutes, { ...deps.tenancy, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   }
 
   return app;
