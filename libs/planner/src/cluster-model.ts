@@ -46,8 +46,6 @@ export class ClusterModel {
   readonly partitionCell: Int32Array;
   /** 1 when the planner may move it (movable, known brokers, online, known cell). */
   readonly movable: Uint8Array;
-  /** 1 once this plan has moved it: a partition moves at most once per plan. */
-  readonly moved: Uint8Array;
   readonly skipped: number;
 
   /** Partitions hosted by each broker (CSR): hosted[hostStart[b] .. hostStart[b+1]). */
@@ -97,7 +95,6 @@ export class ClusterModel {
     this.leaderSlot = new Int32Array(P);
     this.partitionCell = new Int32Array(P);
     this.movable = new Uint8Array(P);
-    this.moved = new Uint8Array(P);
     let total = 0;
     for (let p = 0; p < P; p++) total += (partitions[p] as PartitionLoadInput).replicas.length;
     this.replicaSlots = new Int32Array(total);
@@ -200,13 +197,33 @@ export class ClusterModel {
     }
   }
 
-  /** Rewrites partition p's replicas (same replication factor) with `slots[0]` as leader. */
+  /**
+   * Rewrites partition p's replicas (same replication factor) with `slots[0]` as leader.
+   * Replicas that stay keep their in-sync flag; new ones are not in sync (they must catch up).
+   */
   reassign(p: number, slots: readonly number[]): void {
+    const start = this.offset[p] as number;
+    const inSync = slots.map((slot) => {
+      for (let i = start; i < (this.offset[p + 1] as number); i++) if (this.replicaSlots[i] === slot) return this.inSync[i] as number;
+      return 0;
+    });
+    this.restore(p, slots, slots[0] as number, inSync);
+  }
+
+  /** Sets p's replicas, leader and in-sync flags exactly (reassign, or undoing one). */
+  restore(p: number, slots: readonly number[], leader: number, inSync: readonly number[]): void {
     this.addPartition(p, -1);
     const start = this.offset[p] as number;
-    for (let i = 0; i < slots.length; i++) this.replicaSlots[start + i] = slots[i] as number;
-    this.leaderSlot[p] = slots[0] as number;
+    for (let i = 0; i < slots.length; i++) {
+      this.replicaSlots[start + i] = slots[i] as number;
+      this.inSync[start + i] = inSync[i] as number;
+    }
+    this.leaderSlot[p] = leader;
     this.addPartition(p, 1);
+  }
+
+  inSyncOf(p: number): number[] {
+    return Array.from(this.inSync.subarray(this.offset[p] as number, this.offset[p + 1] as number));
   }
 
   replicasOf(p: number): number[] {
@@ -256,6 +273,22 @@ export class ClusterModel {
       if (this.rack[slot] === rackOfD) same++;
     }
     return same < perRack;
+  }
+
+  /**
+   * Racks a replica of p replacing `leaving` may not go to, as a bit mask — when every rack may
+   * hold one replica of p (racks >= RF) and there are at most 31 racks; -1 otherwise (then ask
+   * rackAllows). One AND per destination instead of a scan of p's replicas.
+   */
+  forbiddenRacks(p: number, leaving: number): number {
+    const rf = (this.offset[p + 1] as number) - (this.offset[p] as number);
+    if (this.racksFor(p) < rf || this.rackCount > 31) return -1;
+    let mask = 0;
+    for (let i = this.offset[p] as number; i < (this.offset[p + 1] as number); i++) {
+      const slot = this.replicaSlots[i] as number;
+      if (slot !== leaving && slot >= 0) mask |= 1 << (this.rack[slot] as number);
+    }
+    return mask;
   }
 
   /** Is p's placement rack-aware (no rack holds more replicas of p than the racks force)? */

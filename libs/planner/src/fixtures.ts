@@ -91,7 +91,7 @@ export function syntheticCluster(options: SyntheticClusterOptions): { brokers: B
     if (!cells.has(b.cellId)) cells.set(b.cellId, []);
     cells.get(b.cellId)!.push(i);
   });
-  const cellList = [...cells.entries()];
+  const cellList = [...cells.entries()].map(([id, members]) => [id, cellWeights(members, brokers, hot, skew)] as const);
 
   const partitions: PartitionLoadInput[] = [];
   const perTopic = 12;
@@ -99,11 +99,11 @@ export function syntheticCluster(options: SyntheticClusterOptions): { brokers: B
     const topicRate = Math.exp(gaussian(random) * 1.2) * MB * 0.2;
     const consumers = Math.floor(random() * 4);
     const retentionSeconds = 3600 * (1 + random() * 23);
-    const [cellId, members] = cellList[t % cellList.length] as [string | null, number[]];
+    const [cellId, weights] = cellList[t % cellList.length] as (typeof cellList)[number];
     const topic = `${cellId ?? 'shared'}.topic-${t}`;
     for (let k = 0; k < perTopic && partitions.length < options.partitions; k++) {
       const rate = topicRate * (0.5 + random());
-      const replicas = placeSkewed(members, brokers, hot, rf, skew, random);
+      const replicas = placeSkewed(weights, brokers, rf, random);
       partitions.push({
         topic,
         partition: k,
@@ -121,27 +121,54 @@ export function syntheticCluster(options: SyntheticClusterOptions): { brokers: B
   return { brokers, partitions };
 }
 
-function placeSkewed(members: number[], brokers: BrokerLoadInput[], hot: Uint8Array, rf: number, skew: number, random: () => number): number[] {
+/** Cumulative placement weights of a cell's brokers: hot ones `skew` (leaders `2 × skew`) times likelier. */
+interface CellWeights {
+  members: number[];
+  leader: Float64Array;
+  follower: Float64Array;
+  racks: number;
+}
+
+function cellWeights(members: number[], brokers: BrokerLoadInput[], hot: Uint8Array, skew: number): CellWeights {
+  const leader = new Float64Array(members.length);
+  const follower = new Float64Array(members.length);
+  let l = 0;
+  let f = 0;
+  members.forEach((i, k) => {
+    l += hot[i] ? 2 * skew : 1;
+    f += hot[i] ? skew : 1;
+    leader[k] = l;
+    follower[k] = f;
+  });
+  return { members, leader, follower, racks: new Set(members.map((i) => (brokers[i] as BrokerLoadInput).rack)).size };
+}
+
+function drawWeighted(cumulative: Float64Array, random: () => number): number {
+  const target = random() * (cumulative[cumulative.length - 1] as number);
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cumulative[mid] as number) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Rack-aware weighted draw by rejection: redraw while the broker or (racks permitting) its rack is taken. */
+function placeSkewed(cell: CellWeights, brokers: BrokerLoadInput[], rf: number, random: () => number): number[] {
   const chosen: number[] = [];
-  const usedRacks = new Set<string>();
-  const distinctRacks = new Set(members.map((i) => (brokers[i] as BrokerLoadInput).rack)).size;
+  const usedRacks: string[] = [];
   for (let r = 0; r < rf; r++) {
-    const weight = (i: number) => (hot[i] ? (r === 0 ? 2 * skew : skew) : 1);
-    const pool = members.filter((i) => !chosen.includes((brokers[i] as BrokerLoadInput).id) && (usedRacks.size >= distinctRacks || !usedRacks.has((brokers[i] as BrokerLoadInput).rack)));
-    let total = 0;
-    for (const i of pool) total += weight(i);
-    let pick = random() * total;
-    let picked = pool[pool.length - 1] as number;
-    for (const i of pool) {
-      pick -= weight(i);
-      if (pick <= 0) {
-        picked = i;
-        break;
-      }
+    const cumulative = r === 0 ? cell.leader : cell.follower;
+    for (;;) {
+      const b = brokers[cell.members[drawWeighted(cumulative, random)] as number] as BrokerLoadInput;
+      if (chosen.includes(b.id)) continue;
+      if (usedRacks.length < cell.racks && usedRacks.includes(b.rack)) continue;
+      chosen.push(b.id);
+      usedRacks.push(b.rack);
+      break;
     }
-    const b = brokers[picked] as BrokerLoadInput;
-    chosen.push(b.id);
-    usedRacks.add(b.rack);
   }
   return chosen;
 }

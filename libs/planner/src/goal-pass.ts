@@ -1,12 +1,15 @@
 import type { ClusterModel } from './cluster-model';
 import { eligible, goalMetric, GoalBand, leadershipMatters, type MoveDelta } from './goals';
 import type { PlanState } from './plan-state';
+import { SlotHeap } from './slot-heap';
 import { SortedSlots } from './sorted-slots';
 import type { Goal } from './types';
 
-/** Candidate entries looked at per move chosen, and valid ones compared among them. */
+/** Candidate entries looked at per move chosen (more while none is valid: those are marked dead), and valid ones compared. */
 const SCAN_LIMIT = 128;
 const VALID_LIMIT = 8;
+/** Destinations that pass the cheap checks, tried per candidate before it counts as having none. */
+const WALK_LIMIT = 16;
 /** Donors a broker under the band looks at before it gives up. */
 const DONOR_LIMIT = 8;
 
@@ -14,7 +17,6 @@ interface Candidate {
   p: number;
   s: number;
   d: number;
-  to: number[];
   kind: 'LEADERSHIP' | 'REPLICA';
   improvement: number;
   score: number;
@@ -41,19 +43,43 @@ export function optimizeGoal(state: PlanState, goal: Goal, earlier: readonly Goa
 
 class GoalPass {
   private readonly model: ClusterModel;
-  /** Deviation of each broker's metric from its cell's mean. */
+  /** Each broker's goal metric, kept current as moves are applied. */
+  private readonly value: Float64Array;
+  /**
+   * Sort key of the destination lists: the metric less its cell's mean *as the pass began*.
+   * A fixed offset per cell keeps keys of brokers updated at different times comparable
+   * (the live mean drifts), and still lets cells of different means share one list.
+   */
   private readonly key: Float64Array;
+  private readonly keyOffset: Float64Array;
+  /** All brokers that may receive replicas are in one cell group: a band failure ends any destination walk. */
+  private readonly oneGroup: boolean;
+  /** Destination lists: per cell group, the whole cluster, and each of those split by rack. */
   private readonly cellLists: SortedSlots[];
   private readonly everyBroker: SortedSlots;
+  private readonly cellRackLists: SortedSlots[];
+  private readonly rackLists: SortedSlots[];
+  private readonly eligibleMask: Uint8Array;
   private readonly exhausted: Uint8Array;
   /** Per broker: hosted/led segments sorted for this goal yet? cursor past the dead prefix. */
-  private readonly hostedSorted: Int8Array;
+  private readonly hostedSorted: Uint8Array;
   private readonly hostedCursor: Int32Array;
   private readonly hostedDead: Uint8Array;
   private readonly ledSorted: Uint8Array;
   private readonly ledCursor: Int32Array;
   private readonly ledDead: Uint8Array;
   private readonly moveCost: number;
+  /** Under-the-band leadership scan over each broker's own replicas: cursor and dead marks. */
+  private readonly takeCursor: Int32Array;
+  private readonly takeDead: Uint8Array;
+  /** Priority of each broker in the over-the-band sweep, and the heap while it runs. */
+  private readonly excess: Float64Array;
+  private overHeap: SlotHeap | null = null;
+  /** Reused move deltas: candidates are evaluated one at a time. */
+  private readonly replicaScratch: MoveDelta = { in: 0, out: 0, disk: 0, leaders: 0, replicas: 0 };
+  private readonly leadershipScratch: MoveDelta = { in: 0, out: 0, disk: 0, leaders: 1, replicas: 0 };
+  private readonly bandScratchS = new Float64Array(8);
+  private readonly bandScratchD = new Float64Array(8);
 
   constructor(
     private readonly state: PlanState,
@@ -65,45 +91,86 @@ class GoalPass {
     this.model = model;
     const B = model.brokerCount;
     this.key = new Float64Array(B);
+    this.keyOffset = Float64Array.from(band.mean);
+    this.value = new Float64Array(B);
+    const R = model.rackCount;
     const members: number[][] = model.cellIds.map(() => []);
+    const cellRackMembers: number[][] = Array.from({ length: model.cellIds.length * R }, () => []);
+    const rackMembers: number[][] = Array.from({ length: R }, () => []);
     const all: number[] = [];
+    this.eligibleMask = new Uint8Array(B);
     for (let b = 0; b < B; b++) {
-      this.key[b] = this.metric(b) - band.meanOf(model, b);
-      if (!eligible(goal, model, b) || !state.brokerHasRoom(b)) continue;
+      this.value[b] = this.metric(b);
+      this.key[b] = (this.value[b] as number) - (this.keyOffset[model.cellOf[b] as number] as number);
+      if (!eligible(goal, model, b)) continue;
+      this.eligibleMask[b] = 1;
+      if (!state.brokerHasRoom(b)) continue;
       members[model.cellOf[b] as number]!.push(b);
+      cellRackMembers[(model.cellOf[b] as number) * R + (model.rack[b] as number)]!.push(b);
+      rackMembers[model.rack[b] as number]!.push(b);
       all.push(b);
     }
     this.cellLists = members.map((m) => new SortedSlots(m, this.key, B));
+    this.cellRackLists = cellRackMembers.map((m) => new SortedSlots(m, this.key, B));
+    this.rackLists = rackMembers.map((m) => new SortedSlots(m, this.key, B));
+    this.oneGroup = members.filter((m) => m.length > 0).length <= 1;
     this.everyBroker = new SortedSlots(all, this.key, B);
     this.exhausted = new Uint8Array(B);
-    this.hostedSorted = new Int8Array(B).fill(-1);
+    this.hostedSorted = new Uint8Array(B);
     this.hostedCursor = new Int32Array(B);
     this.hostedDead = new Uint8Array(model.hosted.length);
     this.ledSorted = new Uint8Array(B);
     this.ledCursor = new Int32Array(B);
     this.ledDead = new Uint8Array(model.led.length);
     this.moveCost = state.settings.moveCostBytes;
+    this.excess = new Float64Array(B);
+    this.takeCursor = new Int32Array(B);
+    this.takeDead = new Uint8Array(model.hosted.length);
   }
 
   sweepOver(): void {
     const model = this.model;
-    this.exhausted.fill(0);
+    const heap = new SlotHeap(this.excess, model.brokerCount);
+    this.overHeap = heap;
+    for (let b = 0; b < model.brokerCount; b++) {
+      if (!this.eligibleMask[b]) continue;
+      this.excess[b] = this.excessOf(b);
+      heap.push(b);
+    }
+    let fresh = true;
     while (this.state.canMove()) {
-      let s = -1;
-      let worst = 0;
-      for (let b = 0; b < model.brokerCount; b++) {
-        if (this.exhausted[b] || !eligible(this.goal, model, b)) continue;
-        const excess = (this.metric(b) - this.band.upperOf(model, b)) / Math.max(Math.abs(this.band.meanOf(model, b)), 1e-12);
-        if (excess > worst + 1e-12) {
-          worst = excess;
-          s = b;
-        }
-      }
+      const s = heap.peek();
       if (s < 0) return;
+      // Cell means drift as moves change a max of utilisations: refresh a stale priority first.
+      const current = this.excessOf(s);
+      if (current < (this.excess[s] as number) - 1e-12) {
+        this.excess[s] = current;
+        heap.update(s);
+        continue;
+      }
+      if (current <= 1e-12) {
+        if (fresh) return;
+        // Priorities of other cells may be stale the other way: refresh them all once before stopping.
+        for (let b = 0; b < model.brokerCount; b++) {
+          if (!heap.has(b)) continue;
+          this.excess[b] = this.excessOf(b);
+          heap.update(b);
+        }
+        fresh = true;
+        continue;
+      }
+      fresh = false;
       const move = this.bestMoveOff(s);
-      if (move === null) this.exhausted[s] = 1;
+      if (move === null) heap.remove(s);
       else this.apply(move);
     }
+    this.overHeap = null;
+  }
+
+  /** How far above its band broker b is, relative to its cell's mean (> 0: over). */
+  private excessOf(b: number): number {
+    const g = this.model.cellOf[b] as number;
+    return ((this.value[b] as number) - (this.band.upper[g] as number)) / Math.max(Math.abs(this.band.mean[g] as number), 1e-12);
   }
 
   sweepUnder(): void {
@@ -114,7 +181,7 @@ class GoalPass {
       let worst = 0;
       for (let b = 0; b < model.brokerCount; b++) {
         if (this.exhausted[b] || !eligible(this.goal, model, b) || !this.list(model.cellOf[b] as number, b).has(b)) continue;
-        const shortfall = (this.band.lowerOf(model, b) - this.metric(b)) / Math.max(Math.abs(this.band.meanOf(model, b)), 1e-12);
+        const shortfall = (this.band.lowerOf(model, b) - (this.value[b] as number)) / Math.max(Math.abs(this.band.meanOf(model, b)), 1e-12);
         if (shortfall > worst + 1e-12) {
           worst = shortfall;
           t = b;
@@ -141,23 +208,56 @@ class GoalPass {
 
   private apply(move: Candidate): void {
     const state = this.state;
-    const bands = [...this.earlier, this.band];
-    const before = bands.map((band) => [band.metricOf(this.model, move.s), band.metricOf(this.model, move.d)] as const);
-    state.apply(move.p, move.to, move.kind, this.goal, move.s, move.d, move.improvement);
-    bands.forEach((band, i) => {
-      band.noteChange(this.model, move.s, before[i]![0], band.metricOf(this.model, move.s));
-      band.noteChange(this.model, move.d, before[i]![1], band.metricOf(this.model, move.d));
-    });
-    for (const b of [move.s, move.d]) {
-      this.key[b] = this.metric(b) - this.band.meanOf(this.model, b);
-      const cellList = this.cellLists[this.model.cellOf[b] as number] as SortedSlots;
-      if (move.kind === 'REPLICA' && !state.brokerHasRoom(b)) {
-        cellList.remove(b);
-        this.everyBroker.remove(b);
-      } else {
-        cellList.update(b);
-        this.everyBroker.update(b);
-      }
+    const model = this.model;
+    const { s, d } = move;
+    const earlier = this.earlier;
+    const beforeS = this.bandScratchS;
+    const beforeD = this.bandScratchD;
+    for (let i = 0; i < earlier.length; i++) {
+      beforeS[i] = (earlier[i] as GoalBand).metricOf(model, s);
+      beforeD[i] = (earlier[i] as GoalBand).metricOf(model, d);
+    }
+    const ownS = this.value[s] as number;
+    const ownD = this.value[d] as number;
+    state.apply(move.p, this.targetReplicas(move), this.goal, s, d, move.improvement);
+    for (let i = 0; i < earlier.length; i++) {
+      const band = earlier[i] as GoalBand;
+      band.noteChange(model, s, beforeS[i] as number, band.metricOf(model, s));
+      band.noteChange(model, d, beforeD[i] as number, band.metricOf(model, d));
+    }
+    this.value[s] = this.metric(s);
+    this.value[d] = this.metric(d);
+    this.band.noteChange(model, s, ownS, this.value[s] as number);
+    this.band.noteChange(model, d, ownD, this.value[d] as number);
+    const full = move.kind === 'REPLICA';
+    this.reposition(s, full && !state.brokerHasRoom(s));
+    this.reposition(d, full && !state.brokerHasRoom(d));
+  }
+
+  /** Re-sorts broker b in every list after its metric changed, or takes it out when it has no room left. */
+  private reposition(b: number, remove: boolean): void {
+    const model = this.model;
+    this.key[b] = (this.value[b] as number) - (this.keyOffset[model.cellOf[b] as number] as number);
+    const g = model.cellOf[b] as number;
+    const r = model.rack[b] as number;
+    const cellList = this.cellLists[g] as SortedSlots;
+    const cellRackList = this.cellRackLists[g * model.rackCount + r] as SortedSlots;
+    const rackList = this.rackLists[r] as SortedSlots;
+    if (remove) {
+      cellList.remove(b);
+      this.everyBroker.remove(b);
+      cellRackList.remove(b);
+      rackList.remove(b);
+    } else {
+      cellList.update(b);
+      this.everyBroker.update(b);
+      cellRackList.update(b);
+      rackList.update(b);
+    }
+    const heap = this.overHeap;
+    if (heap !== null && heap.has(b)) {
+      this.excess[b] = this.excessOf(b);
+      heap.update(b);
     }
   }
 
@@ -180,11 +280,11 @@ class GoalPass {
     let best: Candidate | null = null;
     let valid = 0;
     let scanned = 0;
-    for (let i = start + (this.ledCursor[s] as number); i < end && scanned < SCAN_LIMIT && valid < VALID_LIMIT; i++) {
+    for (let i = start + (this.ledCursor[s] as number); i < end && (scanned < SCAN_LIMIT || valid === 0) && valid < VALID_LIMIT; i++) {
       if (this.ledDead[i]) continue;
       scanned++;
       const p = model.led[i] as number;
-      const candidate = model.moved[p] || !model.movable[p] || model.leaderSlot[p] !== s ? null : this.leadershipTo(p, s, -1);
+      const candidate = !model.movable[p] || model.leaderSlot[p] !== s ? null : this.leadershipTo(p, s, -1);
       if (candidate === null) {
         this.ledDead[i] = 1;
         continue;
@@ -199,19 +299,17 @@ class GoalPass {
   /** Best leadership move of p from its leader s to an in-sync follower (or to `only`). */
   private leadershipTo(p: number, s: number, only: number): Candidate | null {
     const model = this.model;
-    const delta: MoveDelta = { in: 0, out: model.leaderOut[p] as number, disk: 0, leaders: 1, replicas: 0 };
+    const delta = this.leadershipScratch;
+    delta.out = model.leaderOut[p] as number;
     let best: Candidate | null = null;
     for (let i = model.offset[p] as number; i < (model.offset[p + 1] as number); i++) {
       const f = model.replicaSlots[i] as number;
       if (f === s || (only >= 0 && f !== only)) continue;
-      if (!model.inSync[i] || !model.leadersAllowed[f] || !model.replicasAllowed[f]) continue;
-      if (!this.fits(p, s, f, delta)) continue;
+      if (!model.inSync[i] || !model.leadersAllowed[f] || !model.replicasAllowed[f] || this.state.ledBefore(p, f)) continue;
+      if (!this.fits(s, f, delta)) continue;
       const improvement = this.band.improvement(model, s, f, delta);
       if (improvement <= 1e-12) continue;
-      if (best === null || improvement > best.improvement) {
-        const from = model.replicasOf(p);
-        best = { p, s, d: f, to: [f, ...from.filter((x) => x !== f)], kind: 'LEADERSHIP', improvement, score: Infinity };
-      }
+      if (best === null || improvement > best.improvement) best = { p, s, d: f, kind: 'LEADERSHIP', improvement, score: Infinity };
     }
     return best;
   }
@@ -220,16 +318,15 @@ class GoalPass {
     const model = this.model;
     const start = model.hostStart[s] as number;
     const end = model.hostStart[s + 1] as number;
-    const binding = this.binding(s);
-    if (this.hostedSorted[s] !== binding) this.sortHosted(s, start, end, binding);
+    if (!this.hostedSorted[s]) this.sortHosted(s, start, end);
     let best: Candidate | null = null;
     let valid = 0;
     let scanned = 0;
-    for (let i = start + (this.hostedCursor[s] as number); i < end && scanned < SCAN_LIMIT && valid < VALID_LIMIT; i++) {
+    for (let i = start + (this.hostedCursor[s] as number); i < end && (scanned < SCAN_LIMIT || valid === 0) && valid < VALID_LIMIT; i++) {
       if (this.hostedDead[i]) continue;
       scanned++;
       const p = model.hosted[i] as number;
-      const candidate = model.moved[p] || !model.movable[p] ? null : this.replicaToLeastLoaded(p, s);
+      const candidate = !model.movable[p] || !model.hosts(p, s) || !this.state.canMove(p) ? null : this.replicaToLeastLoaded(p, s);
       if (candidate === null) {
         this.hostedDead[i] = 1;
         continue;
@@ -245,24 +342,50 @@ class GoalPass {
   private replicaToLeastLoaded(p: number, s: number): Candidate | null {
     const model = this.model;
     const delta = this.replicaDelta(p, s);
-    if (this.metric(s, -1, delta) === this.metric(s)) return null; // the move does nothing for this goal
+    if (this.metric(s, -1, delta) === this.value[s]) return null; // the move does nothing for this goal
+    if (!this.sourceFits(s, delta)) return null;
     if (!this.state.canCopy(model.size[p] as number, s, s)) return null;
     const cell = model.partitionCell[p] as number;
-    const list = this.list(cell);
+    const forbidden = model.forbiddenRacks(p, s);
+    const R = model.rackCount;
+    let best: Candidate | null = null;
+    for (let r = 0; r < R; r++) {
+      if (forbidden >= 0 && forbidden & (1 << r)) continue;
+      const list = (cell >= 0 ? this.cellRackLists[cell * R + r] : this.rackLists[r]) as SortedSlots;
+      const found = this.firstTaker(p, s, delta, list, forbidden < 0, cell >= 0 || this.oneGroup);
+      if (found !== null && (best === null || found.improvement > best.improvement)) best = found;
+    }
+    return best;
+  }
+
+  /**
+   * Walks one rack's destinations from the least loaded and returns the first that takes p's
+   * replica from s within every hard goal and band, or null. The walk ends at the first broker
+   * at least as loaded as s (nothing to gain beyond) or, within one cell, at the first that the
+   * goal's band refuses (every broker after it is at least as loaded).
+   */
+  private firstTaker(p: number, s: number, delta: MoveDelta, list: SortedSlots, checkRack: boolean, upperBreaks: boolean): Candidate | null {
+    const model = this.model;
     const keyS = this.key[s] as number;
+    const size = model.size[p] as number;
+    let tried = 0;
     for (const d of list.slots) {
       if ((this.key[d] as number) >= keyS) break;
-      if (d === s || model.hosts(p, d) || !model.rackAllows(p, s, d)) continue;
+      if (checkRack && !model.rackAllows(p, s, d)) continue;
+      if (d === s || model.hosts(p, d) || this.state.heldBefore(p, d)) continue;
       if (delta.leaders > 0 && !model.leadersAllowed[d]) continue;
-      if (!this.state.canCopy(model.size[p] as number, s, d)) continue;
+      if (!this.state.canCopy(size, s, d)) continue;
       if (this.metric(d, 1, delta) > this.band.upperOf(model, d) + 1e-9) {
-        if (cell >= 0) break; // every broker after d in this cell is at least as loaded
+        if (upperBreaks) break;
         continue;
       }
-      if (!this.fits(p, s, d, delta)) continue;
+      if (!this.destinationFits(d, delta)) {
+        if (++tried >= WALK_LIMIT) break;
+        continue;
+      }
       const improvement = this.band.improvement(model, s, d, delta);
       if (improvement <= 1e-12) return null;
-      return this.replicaCandidate(p, s, d, improvement);
+      return { p, s, d, kind: 'REPLICA', improvement, score: improvement / (size + this.moveCost) };
     }
     return null;
   }
@@ -272,17 +395,27 @@ class GoalPass {
   private bestMoveOnto(t: number): Candidate | null {
     const model = this.model;
     if (leadershipMatters(this.goal)) {
+      // t's own follower replicas, each a leadership t could take. One that cannot be taken
+      // now cannot later in this sweep either (leaders only lose load to brokers under the
+      // band), so it is marked dead and the scan resumes past it next time.
       let best: Candidate | null = null;
       const start = model.hostStart[t] as number;
       const end = model.hostStart[t + 1] as number;
-      for (let i = start, scanned = 0; i < end && scanned < SCAN_LIMIT * 4; i++) {
+      let valid = 0;
+      for (let i = start + (this.takeCursor[t] as number), scanned = 0; i < end && (scanned < SCAN_LIMIT || valid === 0) && valid < VALID_LIMIT; i++) {
+        if (this.takeDead[i]) continue;
+        scanned++;
         const p = model.hosted[i] as number;
         const leader = model.leaderSlot[p] as number;
-        if (leader === t || leader < 0 || model.moved[p] || !model.movable[p]) continue;
-        scanned++;
-        const candidate = this.leadershipTo(p, leader, t);
-        if (candidate !== null && this.sourceStaysInBand(candidate) && (best === null || candidate.improvement > best.improvement)) best = candidate;
+        const candidate = leader === t || leader < 0 || !model.movable[p] || !model.hosts(p, t) ? null : this.leadershipTo(p, leader, t);
+        if (candidate === null || !this.sourceStaysInBand(candidate)) {
+          this.takeDead[i] = 1;
+          continue;
+        }
+        valid++;
+        if (best === null || candidate.improvement > best.improvement) best = candidate;
       }
+      while (start + (this.takeCursor[t] as number) < end && this.takeDead[start + (this.takeCursor[t] as number)]) this.takeCursor[t]!++;
       if (best !== null) return best;
     }
     if (!this.state.brokerHasRoom(t)) return null;
@@ -305,8 +438,7 @@ class GoalPass {
     const model = this.model;
     const start = model.hostStart[s] as number;
     const end = model.hostStart[s + 1] as number;
-    const binding = this.binding(s);
-    if (this.hostedSorted[s] !== binding) this.sortHosted(s, start, end, binding);
+    if (!this.hostedSorted[s]) this.sortHosted(s, start, end);
     let best: Candidate | null = null;
     let valid = 0;
     let scanned = 0;
@@ -314,81 +446,97 @@ class GoalPass {
       if (this.hostedDead[i]) continue;
       scanned++;
       const p = model.hosted[i] as number;
-      if (model.moved[p] || !model.movable[p] || !model.cellAllows(p, t) || model.hosts(p, t) || !model.rackAllows(p, s, t)) continue;
+      if (!model.movable[p] || !model.hosts(p, s) || !this.state.canMove(p) || !model.cellAllows(p, t) || model.hosts(p, t) || this.state.heldBefore(p, t) || !model.rackAllows(p, s, t)) continue;
       const delta = this.replicaDelta(p, s);
       if (delta.leaders > 0 && !model.leadersAllowed[t]) continue;
       if (!this.state.canCopy(model.size[p] as number, s, t)) continue;
       if (this.metric(t, 1, delta) > this.band.upperOf(model, t) + 1e-9) continue;
       if (this.metric(s, -1, delta) < this.band.lowerOf(model, s) - 1e-9) continue;
-      if (!this.fits(p, s, t, delta)) continue;
+      if (!this.fits(s, t, delta)) continue;
       const improvement = this.band.improvement(model, s, t, delta);
       if (improvement <= 1e-12) continue;
       valid++;
-      const candidate = this.replicaCandidate(p, s, t, improvement);
+      const candidate: Candidate = { p, s, d: t, kind: 'REPLICA', improvement, score: improvement / ((model.size[p] as number) + this.moveCost) };
       if (best === null || candidate.score > best.score) best = candidate;
     }
     return best;
   }
 
   private sourceStaysInBand(move: Candidate): boolean {
-    const delta: MoveDelta = { in: 0, out: this.model.leaderOut[move.p] as number, disk: 0, leaders: 1, replicas: 0 };
+    const delta = this.leadershipScratch;
+    delta.out = this.model.leaderOut[move.p] as number;
     return this.metric(move.s, -1, delta) >= this.band.lowerOf(this.model, move.s) - 1e-9;
   }
 
   // ---- shared checks ------------------------------------------------------------------
 
   /** Hard capacity and the bands of the goals already optimised; the current goal's band on d. */
-  private fits(p: number, s: number, d: number, delta: MoveDelta): boolean {
-    void p;
-    if (!this.state.capacityAllows(d, delta)) return false;
-    if (this.metric(d, 1, delta) > Math.max(this.band.upperOf(this.model, d), this.metric(d)) + 1e-9) return false;
-    for (const band of this.earlier) if (!band.accepts(this.model, s, d, delta)) return false;
+  private fits(s: number, d: number, delta: MoveDelta): boolean {
+    return this.sourceFits(s, delta) && this.destinationFits(d, delta);
+  }
+
+  /** The earlier goals' bands on the source side: checked once per candidate, before any walk. */
+  private sourceFits(s: number, delta: MoveDelta): boolean {
+    for (const band of this.earlier) if (!band.acceptsSource(this.model, s, delta)) return false;
     return true;
   }
 
+  private destinationFits(d: number, delta: MoveDelta): boolean {
+    if (!this.state.capacityAllows(d, delta)) return false;
+    if (this.metric(d, 1, delta) > Math.max(this.band.upperOf(this.model, d), this.value[d] as number) + 1e-9) return false;
+    for (const band of this.earlier) if (!band.acceptsDestination(this.model, d, delta)) return false;
+    return true;
+  }
+
+  /** What moving p's replica off s carries (in a reused object: valid until the next call). */
   private replicaDelta(p: number, s: number): MoveDelta {
     const model = this.model;
     const leads = model.leaderSlot[p] === s;
-    return { in: model.bytesIn[p] as number, out: leads ? (model.leaderOut[p] as number) : 0, disk: model.size[p] as number, leaders: leads ? 1 : 0, replicas: 1 };
-  }
-
-  /** s's replica of p replaced by d; the current leader stays first (d when s led). */
-  private replicaCandidate(p: number, s: number, d: number, improvement: number): Candidate {
-    const model = this.model;
-    const leader = model.leaderSlot[p] as number;
-    const replaced = model.replicasOf(p).map((x) => (x === s ? d : x));
-    const first = leader === s ? d : leader;
-    const to = [first, ...replaced.filter((x) => x !== first)];
-    const score = improvement / ((model.size[p] as number) + this.moveCost);
-    return { p, s, d, to, kind: 'REPLICA', improvement, score };
+    const delta = this.replicaScratch;
+    delta.in = model.bytesIn[p] as number;
+    delta.out = leads ? (model.leaderOut[p] as number) : 0;
+    delta.disk = model.size[p] as number;
+    delta.leaders = leads ? 1 : 0;
+    delta.replicas = 1;
+    return delta;
   }
 
   /**
-   * Which resource the cluster-load metric of s is bound by (0 in, 1 out, 2 handler busy);
-   * other goals have one resource. Candidates are sorted by what they carry of it per byte.
+   * The replica list after a move. Leadership: d first, the others in their order. Replica:
+   * s replaced by d, the current leader first (d when s led), so exactly s and d change.
    */
-  private binding(s: number): number {
-    if (this.goal !== 'CLUSTER_LOAD') return 0;
+  private targetReplicas(move: Candidate): number[] {
     const model = this.model;
-    const inU = (model.netIn[s] as number) / (model.capIn[s] as number);
-    const outU = (model.netOut[s] as number) / (model.capOut[s] as number);
-    const busy = model.busyOf(s);
-    return inU >= outU && inU >= busy ? 0 : outU >= busy ? 1 : 2;
+    const from = model.replicasOf(move.p);
+    if (move.kind === 'LEADERSHIP') return [move.d, ...from.filter((x) => x !== move.d)];
+    const leader = model.leaderSlot[move.p] as number;
+    const replaced = from.map((x) => (x === move.s ? move.d : x));
+    const first = leader === move.s ? move.d : leader;
+    return [first, ...replaced.filter((x) => x !== first)];
   }
 
-  private sortHosted(s: number, start: number, end: number, binding: number): void {
+  /**
+   * Orders s's replicas by what the goal cares about per byte moved, densest first: the
+   * scan for a move reads from the front. For CLUSTER_LOAD that is the share of s's network
+   * capacities (in plus out) the replica carries — the handler busy follows the same bytes.
+   */
+  private sortHosted(s: number, start: number, end: number): void {
     const model = this.model;
     const goal = this.goal;
-    const entries: { p: number; density: number }[] = [];
-    for (let i = start; i < end; i++) {
-      const p = model.hosted[i] as number;
+    const n = end - start;
+    const density = new Float64Array(n);
+    const order = new Uint32Array(n);
+    const capIn = model.capIn[s] as number;
+    const capOut = model.capOut[s] as number;
+    for (let k = 0; k < n; k++) {
+      const p = model.hosted[start + k] as number;
       const leads = model.leaderSlot[p] === s;
       const bytesIn = model.bytesIn[p] as number;
       const out = leads ? (model.leaderOut[p] as number) : 0;
       let value: number;
       switch (goal) {
         case 'CLUSTER_LOAD':
-          value = binding === 0 ? bytesIn : binding === 1 ? out : bytesIn + out;
+          value = bytesIn / capIn + out / capOut;
           break;
         case 'NETWORK_IN':
           value = bytesIn;
@@ -406,14 +554,14 @@ class GoalPass {
           value = 1;
           break;
       }
-      entries.push({ p, density: value / ((model.size[p] as number) + this.moveCost) });
+      density[k] = value / ((model.size[p] as number) + this.moveCost);
+      order[k] = k;
     }
-    entries.sort((a, b) => b.density - a.density || a.p - b.p);
-    for (let i = 0; i < entries.length; i++) {
-      model.hosted[start + i] = (entries[i] as { p: number }).p;
-      this.hostedDead[start + i] = 0;
-    }
-    this.hostedSorted[s] = binding;
+    const segment = model.hosted.slice(start, end);
+    order.sort((a, b) => (density[b] as number) - (density[a] as number) || (segment[a] as number) - (segment[b] as number));
+    for (let k = 0; k < n; k++) model.hosted[start + k] = segment[order[k] as number] as number;
+    this.hostedDead.fill(0, start, end);
+    this.hostedSorted[s] = 1;
     this.hostedCursor[s] = 0;
   }
 

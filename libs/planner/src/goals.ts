@@ -123,8 +123,15 @@ export class GoalBand {
    * below it.
    */
   accepts(model: ClusterModel, s: number, d: number, delta: MoveDelta): boolean {
+    return this.acceptsSource(model, s, delta) && this.acceptsDestination(model, d, delta);
+  }
+
+  acceptsDestination(model: ClusterModel, d: number, delta: MoveDelta): boolean {
     const dAfter = goalMetric(this.goal, model, d, 1, delta);
-    if (dAfter > Math.max(this.upperOf(model, d), goalMetric(this.goal, model, d, 0, null)) + 1e-9) return false;
+    return dAfter <= Math.max(this.upperOf(model, d), goalMetric(this.goal, model, d, 0, null)) + 1e-9;
+  }
+
+  acceptsSource(model: ClusterModel, s: number, delta: MoveDelta): boolean {
     if (!model.replicasAllowed[s]) return true; // draining: the source may go to zero
     const sAfter = goalMetric(this.goal, model, s, -1, delta);
     return sAfter >= Math.min(this.lowerOf(model, s), goalMetric(this.goal, model, s, 0, null)) - 1e-9;

@@ -94,10 +94,9 @@ function repairPartition(state: PlanState, p: number, goal: HardGoal): boolean {
     if ([...replaced, ...added].some((slot) => (state.concurrent[slot] as number) >= limit)) return false;
   }
   if (sameList(ordered, from)) return false;
-  const kind = added.length > 0 ? 'REPLICA' : 'LEADERSHIP';
   const source = replaced[0] ?? leader;
   const destination = added[0] ?? (ordered[0] as number);
-  state.apply(p, ordered, kind, goal, source, destination, 0);
+  state.apply(p, ordered, goal, source, destination, 0);
   return true;
 }
 

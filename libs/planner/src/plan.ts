@@ -30,7 +30,7 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
   const imbalance = assessImbalance(model, resolved);
 
   const state = new PlanState(model, resolved);
-  const stats = { skippedPartitions: model.skipped, bytesLowerBound: bytesLowerBound(model) };
+  const stats = { skippedPartitions: model.skipped, bytesLowerBound: bytesLowerBound(model, resolved.stopThresholdPct) };
   if (violations.movable === 0 && !imbalance.triggered) {
     const reason = violations.immovable > 0 ? `${imbalance.reason}; ${violations.immovable} partitions break a hard goal but may not move now` : imbalance.reason;
     return result(model, state, before, false, reason, stats, violations.immovable);
@@ -38,6 +38,7 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
 
   const unrepaired = violations.movable > 0 ? repairHardGoals(state) : 0;
   const repairs = state.moves.length;
+  const repairSteps = state.steps;
   const reasons: string[] = [];
   if (violations.movable > 0) reasons.push(`${violations.movable} partitions break a hard goal (${repairs} repaired${unrepaired > 0 ? `, ${unrepaired} not within the budgets` : ''})`);
 
@@ -53,7 +54,7 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
     }
     // The bands keep every broker near its mean, but the mean itself can shift (load is the
     // max of three utilisations); never hand back a plan that leaves the ratio worse.
-    while (state.moves.length > repairs && (worstRatio(model) > worstBefore + 1e-9 || overallRatio(model) > overallBefore + 1e-9)) state.undoLast();
+    while (state.steps > repairSteps && (worstRatio(model) > worstBefore + 1e-9 || overallRatio(model) > overallBefore + 1e-9)) state.undoTo(state.steps - 1);
     if (state.moves.length === repairs) reasons.push('no move improves the balance within the hard goals and budgets');
   }
   return result(model, state, before, true, reasons.join('; '), stats, unrepaired + violations.immovable);
@@ -104,10 +105,14 @@ function overallRatio(model: ClusterModel): number {
 }
 
 /**
- * Bytes any plan must copy to even out disk use: per cell, what over-mean brokers hold above
- * their share (the cell's disk utilisation × their capacity), plus everything on drained brokers.
+ * Bytes any plan must copy so that no broker's network in exceeds its cell's mean (as a
+ * share of capacity) by more than the stop threshold, plus everything on drained brokers.
+ * Network in moves only with replicas (every replica receives the produce bytes; leadership
+ * moves change network out only), and the cheapest way to shed it is the replicas with the
+ * most bytes in per byte stored: a fractional knapsack over each over-band broker's replicas
+ * gives the bound.
  */
-function bytesLowerBound(model: ClusterModel): number {
+function bytesLowerBound(model: ClusterModel, stopPct: number): number {
   const groups = model.cellIds.length;
   const used = new Float64Array(groups);
   const capacity = new Float64Array(groups);
@@ -117,14 +122,25 @@ function bytesLowerBound(model: ClusterModel): number {
       bound += model.disk[b] as number;
       continue;
     }
-    used[model.cellOf[b] as number]! += model.disk[b] as number;
-    capacity[model.cellOf[b] as number]! += model.capDisk[b] as number;
+    used[model.cellOf[b] as number]! += model.netIn[b] as number;
+    capacity[model.cellOf[b] as number]! += model.capIn[b] as number;
   }
   for (let b = 0; b < model.brokerCount; b++) {
     if (!model.replicasAllowed[b]) continue;
     const cell = model.cellOf[b] as number;
-    const share = ((used[cell] as number) / (capacity[cell] as number)) * (model.capDisk[b] as number);
-    bound += Math.max(0, (model.disk[b] as number) - share);
+    const allowed = ((used[cell] as number) / (capacity[cell] as number)) * (1 + stopPct / 100) * (model.capIn[b] as number);
+    let excess = (model.netIn[b] as number) - allowed;
+    if (excess <= 0) continue;
+    const replicas = Array.from(model.hosted.subarray(model.hostStart[b] as number, model.hostStart[b + 1] as number));
+    replicas.sort((x, y) => (model.bytesIn[y] as number) * (model.size[x] as number) - (model.bytesIn[x] as number) * (model.size[y] as number) || x - y);
+    for (const p of replicas) {
+      const rate = model.bytesIn[p] as number;
+      if (rate <= 0) break;
+      const share = Math.min(1, excess / rate);
+      bound += share * (model.size[p] as number);
+      excess -= share * rate;
+      if (excess <= 1e-9) break;
+    }
   }
   return bound;
 }

@@ -147,7 +147,7 @@ export interface PlanStats {
   leadershipMoves: number;
   replicaMoves: number;
   bytesMoved: number;
-  /** Lower bound of bytes a perfect planner must copy: per cell, the disk bytes above the mean on over-mean brokers, plus everything on drained brokers. */
+  /** Bytes any plan must copy to bring every broker's network in within the stop threshold of its cell's mean (network in moves only with replicas), plus everything on drained brokers. */
   bytesLowerBound: number;
   /** Which budget ended planning early, if one did. */
   stoppedBy: 'maxMovesPerRound' | 'maxBytesInFlight' | null;
