@@ -19,6 +19,8 @@ export const balancerConfigSchema = z
     BALANCER_TICK_MS: positiveInt.default(5_000),
     /** How often each cluster's load is sampled (rates and EWMA are time-aware, any interval works). */
     BALANCER_SAMPLE_INTERVAL_MS: positiveInt.default(10_000),
+    /** How long one broker's metrics page may take; the JMX exporter renders slowly on a busy broker. */
+    BALANCER_SCRAPE_TIMEOUT_MS: positiveInt.default(15_000),
     BALANCER_LOAD_RETENTION_HOURS: positiveInt.default(24),
     BALANCER_REASSIGNMENT_POLL_MS: positiveInt.default(1_000),
     /** A crashed process's job is taken over after its lock expires and a stalled check runs. */
@@ -38,6 +40,7 @@ export const balancerConfigSchema = z
     metrics: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
     tickMs: env.BALANCER_TICK_MS,
     sampleIntervalMs: env.BALANCER_SAMPLE_INTERVAL_MS,
+    scrapeTimeoutMs: env.BALANCER_SCRAPE_TIMEOUT_MS,
     loadRetentionMs: env.BALANCER_LOAD_RETENTION_HOURS * 3_600_000,
     reassignmentPollMs: env.BALANCER_REASSIGNMENT_POLL_MS,
     queue: { lockDurationMs: env.BALANCER_WORKER_LOCK_MS, stalledIntervalMs: env.BALANCER_WORKER_STALLED_INTERVAL_MS, maxStalledCount: 100, concurrency: env.BALANCER_WORKER_CONCURRENCY },

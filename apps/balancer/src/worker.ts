@@ -47,6 +47,7 @@ export async function startWorker(config: BalancerConfig, logger: Logger): Promi
           reassignmentObserver: createReassignmentMetrics(registry),
           reassignmentPollMs: config.reassignmentPollMs,
           loadRetentionMs: config.loadRetentionMs,
+          scrapeTimeoutMs: config.scrapeTimeoutMs,
           ...(fault
             ? {
                 afterStep: (job: string, step: string) => {

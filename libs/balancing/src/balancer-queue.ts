@@ -24,7 +24,7 @@ const JOB_OPTIONS = {
  * slot's sampling or round, or a plan's execution, is never queued twice.
  */
 export interface BalancerJobs {
-  /** Samples the cluster's load once for the time slot `slot`. */
+  /** Samples the cluster's load once for the time slot `slot` (skipped while the previous slot's sample still runs). */
   sampleLoad(physicalClusterId: string, slot: number): Promise<void>;
   /** Runs one balancing round for the time slot `slot`. */
   rebalanceRound(physicalClusterId: string, slot: number): Promise<void>;
@@ -39,6 +39,9 @@ export function createBalancerJobs(redisUrl: string, prefix: string): BalancerJo
   const slotted = { ...JOB_OPTIONS, attempts: 1, removeOnComplete: { age: 600, count: 200 }, removeOnFail: { age: 3600, count: 200 } };
   return {
     async sampleLoad(physicalClusterId, slot) {
+      // A scrape of a busy broker can outlast a slot: never pile samples of one cluster up.
+      const previous = await queue.getJob(`sample-load:${physicalClusterId}:${slot - 1}`);
+      if (previous && (UNFINISHED as readonly string[]).includes(await previous.getState())) return;
       await queue.add('sample-load', clusterJobData.parse({ physicalClusterId }), { ...slotted, jobId: `sample-load:${physicalClusterId}:${slot}` });
     },
     async rebalanceRound(physicalClusterId, slot) {

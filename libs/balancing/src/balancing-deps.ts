@@ -21,6 +21,8 @@ export interface BalancingDeps {
   reassignmentPollMs?: number;
   /** How long to wait for the per-cluster lock before giving up (and retrying later). Default 10 s. */
   lockWaitMs?: number;
+  /** How long one broker's metrics page may take (a busy JMX exporter is slow). Default 15 s. */
+  scrapeTimeoutMs?: number;
   /** LoadSample rows older than this are pruned. Default 24 h. */
   loadRetentionMs?: number;
   /**

@@ -53,7 +53,7 @@ export async function sampleClusterLoad(deps: BalancingDeps, physicalClusterId: 
   const counters = await Promise.all(
     cluster.brokers.map(async (broker): Promise<BrokerCounters | null> => {
       if (!broker.metricsUrl) return null;
-      return scrapeBroker(broker.metricsUrl).catch((error: unknown) => {
+      return scrapeBroker(broker.metricsUrl, deps.scrapeTimeoutMs ?? 15_000).catch((error: unknown) => {
         logger.warn({ err: error, nodeId: broker.nodeId }, 'broker metrics scrape failed; no load sample for it this round');
         return null;
       });
