@@ -44,6 +44,8 @@ export class ClusterModel {
   readonly leaderSlot: Int32Array;
   /** Cell group the partition must stay in; -1: anywhere. */
   readonly partitionCell: Int32Array;
+  /** Broker slots each partition recently left (sparse: most partitions have none). */
+  readonly recentlyLeft = new Map<number, number[]>();
   /** 1 when the planner may move it (movable, known brokers, online, known cell). */
   readonly movable: Uint8Array;
   readonly skipped: number;
@@ -118,6 +120,10 @@ export class ClusterModel {
         this.replicaSlots[at] = slot ?? -1;
         this.inSync[at] = isr === null || isr.has(id) ? 1 : 0;
         at++;
+      }
+      if (input.recentlyLeft !== undefined && input.recentlyLeft.length > 0) {
+        const slots = input.recentlyLeft.map((id) => this.slotOf.get(id)).filter((s): s is number => s !== undefined);
+        if (slots.length > 0) this.recentlyLeft.set(p, slots);
       }
       const leader = this.slotOf.get(input.leader);
       this.leaderSlot[p] = leader !== undefined && input.replicas.includes(input.leader) ? leader : -1;

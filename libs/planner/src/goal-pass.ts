@@ -33,9 +33,9 @@ interface Candidate {
  * band: the broker furthest below takes load from the most loaded brokers of its cell.
  * Each sweep ends when every broker is inside the band or no move helps.
  */
-export function optimizeGoal(state: PlanState, goal: Goal, earlier: readonly GoalBand[]): GoalBand {
+export function optimizeGoal(state: PlanState, goal: Goal, earlier: readonly GoalBand[], activeCells: Uint8Array): GoalBand {
   const band = new GoalBand(goal, state.model, state.settings.stopThresholdPct);
-  const pass = new GoalPass(state, goal, band, earlier);
+  const pass = new GoalPass(state, goal, band, earlier, activeCells);
   pass.sweepOver();
   pass.sweepUnder();
   return band;
@@ -69,6 +69,8 @@ class GoalPass {
   private readonly ledCursor: Int32Array;
   private readonly ledDead: Uint8Array;
   private readonly moveCost: number;
+  /** The CLUSTER_LOAD band when that goal ran before this one. */
+  private readonly loadBand: GoalBand | null;
   /** Under-the-band leadership scan over each broker's own replicas: cursor and dead marks. */
   private readonly takeCursor: Int32Array;
   private readonly takeDead: Uint8Array;
@@ -86,6 +88,7 @@ class GoalPass {
     private readonly goal: Goal,
     private readonly band: GoalBand,
     private readonly earlier: readonly GoalBand[],
+    activeCells: Uint8Array,
   ) {
     const model = state.model;
     this.model = model;
@@ -102,7 +105,7 @@ class GoalPass {
     for (let b = 0; b < B; b++) {
       this.value[b] = this.metric(b);
       this.key[b] = (this.value[b] as number) - (this.keyOffset[model.cellOf[b] as number] as number);
-      if (!eligible(goal, model, b)) continue;
+      if (!eligible(goal, model, b) || !activeCells[model.cellOf[b] as number]) continue;
       this.eligibleMask[b] = 1;
       if (!state.brokerHasRoom(b)) continue;
       members[model.cellOf[b] as number]!.push(b);
@@ -123,6 +126,7 @@ class GoalPass {
     this.ledCursor = new Int32Array(B);
     this.ledDead = new Uint8Array(model.led.length);
     this.moveCost = state.settings.moveCostBytes;
+    this.loadBand = earlier.find((b) => b.goal === 'CLUSTER_LOAD') ?? null;
     this.excess = new Float64Array(B);
     this.takeCursor = new Int32Array(B);
     this.takeDead = new Uint8Array(model.hosted.length);
@@ -305,7 +309,7 @@ class GoalPass {
     for (let i = model.offset[p] as number; i < (model.offset[p + 1] as number); i++) {
       const f = model.replicaSlots[i] as number;
       if (f === s || (only >= 0 && f !== only)) continue;
-      if (!model.inSync[i] || !model.leadersAllowed[f] || !model.replicasAllowed[f] || this.state.ledBefore(p, f)) continue;
+      if (!model.inSync[i] || !model.leadersAllowed[f] || !this.eligibleMask[f] || this.state.ledBefore(p, f)) continue;
       if (!this.fits(s, f, delta)) continue;
       const improvement = this.band.improvement(model, s, f, delta);
       if (improvement <= 1e-12) continue;
@@ -379,7 +383,7 @@ class GoalPass {
         if (upperBreaks) break;
         continue;
       }
-      if (!this.destinationFits(d, delta)) {
+      if (!this.destinationFits(s, d, delta)) {
         if (++tried >= WALK_LIMIT) break;
         continue;
       }
@@ -407,7 +411,7 @@ class GoalPass {
         scanned++;
         const p = model.hosted[i] as number;
         const leader = model.leaderSlot[p] as number;
-        const candidate = leader === t || leader < 0 || !model.movable[p] || !model.hosts(p, t) ? null : this.leadershipTo(p, leader, t);
+        const candidate = leader === t || leader < 0 || !this.eligibleMask[leader] || !model.movable[p] || !model.hosts(p, t) ? null : this.leadershipTo(p, leader, t);
         if (candidate === null || !this.sourceStaysInBand(candidate)) {
           this.takeDead[i] = 1;
           continue;
@@ -472,7 +476,7 @@ class GoalPass {
 
   /** Hard capacity and the bands of the goals already optimised; the current goal's band on d. */
   private fits(s: number, d: number, delta: MoveDelta): boolean {
-    return this.sourceFits(s, delta) && this.destinationFits(d, delta);
+    return this.sourceFits(s, delta) && this.destinationFits(s, d, delta);
   }
 
   /** The earlier goals' bands on the source side: checked once per candidate, before any walk. */
@@ -481,10 +485,14 @@ class GoalPass {
     return true;
   }
 
-  private destinationFits(d: number, delta: MoveDelta): boolean {
+  private destinationFits(s: number, d: number, delta: MoveDelta): boolean {
     if (!this.state.capacityAllows(d, delta)) return false;
     if (this.metric(d, 1, delta) > Math.max(this.band.upperOf(this.model, d), this.value[d] as number) + 1e-9) return false;
     for (const band of this.earlier) if (!band.acceptsDestination(this.model, d, delta)) return false;
+    // Goals after CLUSTER_LOAD refine without making the load less even: every move lowers
+    // (or keeps) Σ(load − mean)², so under a steady load no sequence of plans can cycle.
+    const load = this.loadBand;
+    if (load !== null && load.improvement(this.model, s, d, delta) < -1e-9) return false;
     return true;
   }
 

@@ -55,7 +55,10 @@ export function repairHardGoals(state: PlanState): number {
   order.sort((a, b) => a.rank - b.rank || (a.goal === 'DRAIN' ? trafficOf(model, b.p) - trafficOf(model, a.p) : 0) || a.p - b.p);
   let unrepaired = 0;
   for (const { p, goal } of order) {
-    if (!state.canMove() || !repairPartition(state, p, goal)) unrepaired++;
+    if (state.canMove() && repairPartition(state, p, goal)) continue;
+    unrepaired++;
+    // Soft goals leave a partition they cannot make whole alone: the next round repairs it first.
+    model.movable[p] = 0;
   }
   return unrepaired;
 }
@@ -82,7 +85,7 @@ function repairPartition(state: PlanState, p: number, goal: HardGoal): boolean {
     replaced.push(slot);
     added.push(d);
   }
-  const ordered = orderForLeadership(model, p, to, leader, added);
+  const ordered = orderForLeadership(state, p, to, leader, added);
   if (ordered === null) return false;
   if (added.length > 0) {
     const bytes = added.length * size;
@@ -146,22 +149,29 @@ function rackFits(model: ClusterModel, p: number, list: number[], i: number, d: 
  * elects the preferred leader); else an in-sync replica that may lead. Brokers that may not
  * lead go last. null when no replica may lead.
  */
-function orderForLeadership(model: ClusterModel, p: number, list: number[], leader: number, added: number[]): number[] | null {
+function orderForLeadership(state: PlanState, p: number, list: number[], leader: number, added: number[]): number[] | null {
+  const model = state.model;
   const mayLead = (slot: number) => model.leadersAllowed[slot] === 1;
+  // Capacity: a broker that starts leading takes the partition's network out (and, when new to it, its in and disk).
+  const fits = (slot: number) => {
+    if (slot === leader) return true;
+    const isNew = added.includes(slot);
+    return state.capacityAllows(slot, { in: isNew ? (model.bytesIn[p] as number) : 0, out: model.leaderOut[p] as number, disk: isNew ? (model.size[p] as number) : 0, leaders: 1, replicas: isNew ? 1 : 0 });
+  };
   let first = -1;
   if (list.includes(leader) && mayLead(leader)) first = leader;
-  else if (mayLead(list[0] as number) && added.includes(list[0] as number)) first = list[0] as number;
+  else if (mayLead(list[0] as number) && added.includes(list[0] as number) && fits(list[0] as number)) first = list[0] as number;
   else {
     let bestLoad = Infinity;
     for (const slot of list) {
-      if (!mayLead(slot) || added.includes(slot) || !model.isInSync(p, slot)) continue;
+      if (!mayLead(slot) || added.includes(slot) || !model.isInSync(p, slot) || !fits(slot)) continue;
       const load = model.loadOf(slot, 0, model.leaderOut[p] as number);
       if (load < bestLoad) {
         bestLoad = load;
         first = slot;
       }
     }
-    if (first < 0) first = added.find(mayLead) ?? -1;
+    if (first < 0) first = added.find((slot) => mayLead(slot) && fits(slot)) ?? -1;
   }
   if (first < 0) return null;
   const rest = list.filter((slot) => slot !== first);

@@ -89,16 +89,18 @@ export class PlanState {
     return (this.concurrent[b] as number) < this.settings.maxConcurrentMovesPerBroker;
   }
 
-  /** Did broker slot b hold a replica of p before this plan? (A plan never moves a replica back.) */
+  /** Did broker slot b hold a replica of p before this plan, or leave it recently? (Soft goals never move a replica back.) */
   heldBefore(p: number, b: number): boolean {
     const index = this.moveIndex[p] as number;
-    return index >= 0 && (this.moves[index] as RecordedMove).from.includes(b);
+    if (index >= 0 && (this.moves[index] as RecordedMove).from.includes(b)) return true;
+    return this.model.recentlyLeft.get(p)?.includes(b) ?? false;
   }
 
-  /** Did broker slot b lead p before this plan? (A plan never hands leadership back.) */
+  /** Did broker slot b lead p before this plan, or leave it recently? (Soft goals never hand leadership back.) */
   ledBefore(p: number, b: number): boolean {
     const index = this.moveIndex[p] as number;
-    return index >= 0 && (this.moves[index] as RecordedMove).leaderBefore === b;
+    if (index >= 0 && (this.moves[index] as RecordedMove).leaderBefore === b) return true;
+    return this.model.recentlyLeft.get(p)?.includes(b) ?? false;
   }
 
   /** Hard capacity goal: after receiving `delta`, d stays within capacityLimitPct of every capacity. */

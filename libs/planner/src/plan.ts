@@ -45,16 +45,18 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
   const afterRepairs = assessImbalance(model, resolved);
   if (imbalance.triggered || afterRepairs.triggered) {
     reasons.unshift(imbalance.triggered ? imbalance.reason : afterRepairs.reason);
-    const worstBefore = worstRatio(model);
-    const overallBefore = overallRatio(model);
+    // Only the cells beyond the trigger are rebalanced: a calm cell is left alone.
+    const active = Uint8Array.from(imbalance.cells, (on, cell) => (on || afterRepairs.cells[cell] ? 1 : 0));
+    const ratiosBefore = balanceRatios(model);
     const earlier: GoalBand[] = [];
     for (const goal of resolved.goals) {
       if (!state.canMove()) break;
-      earlier.push(optimizeGoal(state, goal, earlier));
+      earlier.push(optimizeGoal(state, goal, earlier, active));
     }
     // The bands keep every broker near its mean, but the mean itself can shift (load is the
-    // max of three utilisations); never hand back a plan that leaves the ratio worse.
-    while (state.steps > repairSteps && (worstRatio(model) > worstBefore + 1e-9 || overallRatio(model) > overallBefore + 1e-9)) state.undoTo(state.steps - 1);
+    // max of three utilisations); never hand back a plan that leaves a ratio worse.
+    const worse = () => balanceRatios(model).some((r, i) => r > (ratiosBefore[i] as number) + 1e-9);
+    while (state.steps > repairSteps && worse()) state.undoTo(state.steps - 1);
     if (state.moves.length === repairs) reasons.push('no move improves the balance within the hard goals and budgets');
   }
   return result(model, state, before, true, reasons.join('; '), stats, unrepaired + violations.immovable);
@@ -62,22 +64,28 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
 
 interface Assessment {
   triggered: boolean;
+  /** Per cell group: beyond the trigger? */
+  cells: boolean[];
   reason: string;
 }
 
-/** Is some cell's most (least) loaded broker beyond the trigger above (below) the cell mean, by more than the dead band? */
+/**
+ * Is some cell's most (least) loaded broker beyond the trigger above (below) the cell mean,
+ * by more than the dead band? Judged on the load as reported (0..100), like the summaries.
+ */
 export function assessImbalance(model: ClusterModel, settings: ResolvedSettings): Assessment {
-  const cells = cellImbalances(model);
   const trigger = settings.triggerThresholdPct;
+  const triggered = model.cellIds.map(() => false);
   let worst: { text: string; excess: number } | null = null;
   let calmest = 0;
-  for (const cell of cells) {
+  for (const cell of cellImbalances(model, true)) {
     const name = model.cellIds[cell.cell] === null ? 'brokers outside every cell' : `cell ${model.cellIds[cell.cell]}`;
     const overPct = cell.mean > 0 ? (100 * (cell.max - cell.mean)) / cell.mean : 0;
     const underPct = cell.mean > 0 ? (100 * (cell.mean - cell.min)) / cell.mean : 0;
     calmest = Math.max(calmest, overPct, underPct);
     const over = overPct > trigger && cell.max - cell.mean > settings.minImbalancePct;
     const under = underPct > trigger && cell.mean - cell.min > settings.minImbalancePct;
+    triggered[cell.cell] = over || under;
     if (over && (worst === null || overPct > worst.excess)) {
       worst = { excess: overPct, text: `${name}: broker ${model.brokerIds[cell.maxSlot]} at ${cell.max.toFixed(1)}% load is ${overPct.toFixed(1)}% above the cell mean ${cell.mean.toFixed(1)}% (trigger ${trigger}%)` };
     }
@@ -85,17 +93,23 @@ export function assessImbalance(model: ClusterModel, settings: ResolvedSettings)
       worst = { excess: underPct, text: `${name}: broker ${model.brokerIds[cell.minSlot]} at ${cell.min.toFixed(1)}% load is ${underPct.toFixed(1)}% below the cell mean ${cell.mean.toFixed(1)}% (trigger ${trigger}%)` };
     }
   }
-  if (worst !== null) return { triggered: true, reason: worst.text };
-  if (calmest > trigger) return { triggered: false, reason: `imbalance of up to ${calmest.toFixed(1)}% is within the dead band of ${settings.minImbalancePct} load points` };
-  return { triggered: false, reason: `balanced: every broker is within ${calmest.toFixed(1)}% of its cell's mean load (trigger ${trigger}%)` };
+  if (worst !== null) return { triggered: true, cells: triggered, reason: worst.text };
+  if (calmest > trigger) return { triggered: false, cells: triggered, reason: `imbalance of up to ${calmest.toFixed(1)}% is within the dead band of ${settings.minImbalancePct} load points` };
+  return { triggered: false, cells: triggered, reason: `balanced: every broker is within ${calmest.toFixed(1)}% of its cell's mean load (trigger ${trigger}%)` };
 }
 
-function overallRatio(model: ClusterModel): number {
+/** max/mean overall and of the worst cell, on the load as reported (clamped) and unclamped. */
+function balanceRatios(model: ClusterModel): number[] {
+  return [worstRatio(model, true), worstRatio(model, false), overallRatio(model, true), overallRatio(model, false)];
+}
+
+function overallRatio(model: ClusterModel, clamp: boolean): number {
   let max = 0;
   let sum = 0;
   let count = 0;
   for (let b = 0; b < model.brokerCount; b++) {
-    const load = model.loadOf(b);
+    const raw = model.loadOf(b);
+    const load = clamp ? Math.min(100, raw) : raw;
     max = Math.max(max, load);
     if (!model.replicasAllowed[b]) continue;
     sum += load;

@@ -38,7 +38,7 @@ export function summarizeModel(model: ClusterModel): LoadSummary {
   return { brokers, cells, max, mean, maxOverMean: ratio(max, mean), worstCellMaxOverMean: cells.reduce((worst, c) => Math.max(worst, c.maxOverMean), 1) };
 }
 
-/** Imbalance of the unclamped load per cell group, over brokers that may hold replicas. */
+/** Load max, min and mean per cell group, over brokers that may hold replicas (clamped to 100 as reported, or not). */
 export interface CellImbalance {
   cell: number;
   max: number;
@@ -48,13 +48,14 @@ export interface CellImbalance {
   mean: number;
 }
 
-export function cellImbalances(model: ClusterModel): CellImbalance[] {
+export function cellImbalances(model: ClusterModel, clamp: boolean): CellImbalance[] {
   const result: CellImbalance[] = model.cellIds.map((_, cell) => ({ cell, max: -Infinity, maxSlot: -1, min: Infinity, minSlot: -1, mean: 0 }));
   const count = new Int32Array(model.cellIds.length);
   for (let b = 0; b < model.brokerCount; b++) {
     if (!model.replicasAllowed[b]) continue;
     const cell = result[model.cellOf[b] as number] as CellImbalance;
-    const load = model.loadOf(b);
+    const raw = model.loadOf(b);
+    const load = clamp ? Math.min(100, raw) : raw;
     if (load > cell.max) {
       cell.max = load;
       cell.maxSlot = b;
@@ -69,7 +70,7 @@ export function cellImbalances(model: ClusterModel): CellImbalance[] {
   return result.filter((c) => count[c.cell]! > 0).map((c) => ({ ...c, mean: c.mean / (count[c.cell] as number) }));
 }
 
-/** The worst cell's max / mean of the unclamped load (1 for an idle cluster). */
-export function worstRatio(model: ClusterModel): number {
-  return cellImbalances(model).reduce((worst, c) => Math.max(worst, ratio(c.max, c.mean)), 1);
+/** The worst cell's max / mean of the load (1 for an idle cluster). */
+export function worstRatio(model: ClusterModel, clamp: boolean): number {
+  return cellImbalances(model, clamp).reduce((worst, c) => Math.max(worst, ratio(c.max, c.mean)), 1);
 }

@@ -40,6 +40,12 @@ export interface PartitionLoadInput {
   cellId: string | null;
   /** false: cooling down, or already being moved; the planner never moves it. */
   movable: boolean;
+  /**
+   * Brokers that lost a replica or the leadership of this partition recently (from the
+   * balancer's move history): soft goals never give either back to them, so a load that
+   * wobbles cannot move a partition back and forth. Hard-goal repairs may still use them.
+   */
+  recentlyLeft?: number[];
 }
 
 /** The soft goals, optimised in the configured order. */
