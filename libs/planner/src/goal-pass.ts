@@ -7,7 +7,7 @@ import type { Goal } from './types';
 
 /** Candidate entries looked at per move chosen (more while none is valid: those are marked dead), and valid ones compared. */
 const SCAN_LIMIT = 128;
-const VALID_LIMIT = 8;
+const VALID_LIMIT = 4;
 /** Destinations that pass the cheap checks, tried per candidate before it counts as having none. */
 const WALK_LIMIT = 16;
 /** Donors a broker under the band looks at before it gives up. */

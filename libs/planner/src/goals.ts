@@ -57,6 +57,8 @@ export class GoalBand {
   readonly mean: Float64Array;
   readonly upper: Float64Array;
   readonly lower: Float64Array;
+  /** Each broker's metric as it stands, kept current through noteChange. */
+  private readonly current: Float64Array;
   private readonly sum: Float64Array;
   private readonly count: Float64Array;
   private readonly counts: boolean;
@@ -73,9 +75,11 @@ export class GoalBand {
     this.upper = new Float64Array(groups);
     this.lower = new Float64Array(groups);
     this.counts = goal === 'LEADER_COUNT' || goal === 'REPLICA_COUNT';
+    this.current = new Float64Array(model.brokerCount);
     for (let b = 0; b < model.brokerCount; b++) {
+      this.current[b] = goalMetric(goal, model, b, 0, null);
       if (!eligible(goal, model, b)) continue;
-      this.sum[model.cellOf[b] as number]! += goalMetric(goal, model, b, 0, null);
+      this.sum[model.cellOf[b] as number]! += this.current[b] as number;
       this.count[model.cellOf[b] as number]! += 1;
     }
     for (let g = 0; g < groups; g++) this.refreshGroup(g);
@@ -87,12 +91,14 @@ export class GoalBand {
    * make the band refuse moves that are fine (or accept ones that are not).
    */
   noteChange(model: ClusterModel, b: number, before: number, after: number): void {
+    this.current[b] = after;
     if (!eligible(this.goal, model, b)) return;
     const g = model.cellOf[b] as number;
     this.sum[g]! += after - before;
     this.refreshGroup(g);
   }
 
+  /** b's metric now, computed afresh from the model. */
   metricOf(model: ClusterModel, b: number): number {
     return goalMetric(this.goal, model, b, 0, null);
   }
@@ -128,19 +134,19 @@ export class GoalBand {
 
   acceptsDestination(model: ClusterModel, d: number, delta: MoveDelta): boolean {
     const dAfter = goalMetric(this.goal, model, d, 1, delta);
-    return dAfter <= Math.max(this.upperOf(model, d), goalMetric(this.goal, model, d, 0, null)) + 1e-9;
+    return dAfter <= Math.max(this.upperOf(model, d), this.current[d] as number) + 1e-9;
   }
 
   acceptsSource(model: ClusterModel, s: number, delta: MoveDelta): boolean {
     if (!model.replicasAllowed[s]) return true; // draining: the source may go to zero
     const sAfter = goalMetric(this.goal, model, s, -1, delta);
-    return sAfter >= Math.min(this.lowerOf(model, s), goalMetric(this.goal, model, s, 0, null)) - 1e-9;
+    return sAfter >= Math.min(this.lowerOf(model, s), this.current[s] as number) - 1e-9;
   }
 
   /** Change of Σ (metric − mean)² over source and destination: positive = better balanced. */
   improvement(model: ClusterModel, s: number, d: number, delta: MoveDelta): number {
-    const ms = goalMetric(this.goal, model, s, 0, null) - this.meanOf(model, s);
-    const md = goalMetric(this.goal, model, d, 0, null) - this.meanOf(model, d);
+    const ms = (this.current[s] as number) - this.meanOf(model, s);
+    const md = (this.current[d] as number) - this.meanOf(model, d);
     const ms2 = goalMetric(this.goal, model, s, -1, delta) - this.meanOf(model, s);
     const md2 = goalMetric(this.goal, model, d, 1, delta) - this.meanOf(model, d);
     return ms * ms + md * md - ms2 * ms2 - md2 * md2;

@@ -53,6 +53,10 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
       if (!state.canMove()) break;
       earlier.push(optimizeGoal(state, goal, earlier, active));
     }
+    // Later goals keep the load inside its band, but the band's mean drifts as they move
+    // things (load is a max of utilisations): one more load pass, under every goal's band,
+    // takes back what crept over the stop threshold.
+    if (state.canMove() && worstRatio(model, false) > 1 + resolved.stopThresholdPct / 100) optimizeGoal(state, 'CLUSTER_LOAD', earlier, active);
     // The bands keep every broker near its mean, but the mean itself can shift (load is the
     // max of three utilisations); never hand back a plan that leaves a ratio worse.
     const worse = () => balanceRatios(model).some((r, i) => r > (ratiosBefore[i] as number) + 1e-9);
