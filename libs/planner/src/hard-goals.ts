@@ -96,7 +96,8 @@ function repairPartition(state: PlanState, p: number, goal: HardGoal): boolean {
     }
     if ([...replaced, ...added].some((slot) => (state.concurrent[slot] as number) >= limit)) return false;
   }
-  if (sameList(ordered, from)) return false;
+  // The same list with another leader is a preferred-leader election only (a LEADERSHIP move).
+  if (sameList(ordered, from) && ordered[0] === leader) return false;
   const source = replaced[0] ?? leader;
   const destination = added[0] ?? (ordered[0] as number);
   state.apply(p, ordered, goal, source, destination, 0);

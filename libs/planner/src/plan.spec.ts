@@ -186,4 +186,12 @@ describe('plan', () => {
     expect(result.reason).toMatch(/broker 9 at 0.0% load is 100.0% below the cell mean/);
     expect(result.predictedAfter.brokers.find((b) => b.id === 9)!.replicas).toBeGreaterThanOrEqual(3);
   });
+
+  it('asks only for a preferred-leader election when a demoted broker leads a partition whose preferred leader may lead', () => {
+    const brokers = sixBrokersTwoCells().map((b) => (b.id === 5 ? { ...b, leadersAllowed: false } : b));
+    const partitions = [partitionOn('a', 0, [1, 3, 5], { cellId: 'cell-1', leader: 5 })];
+    const result = plan(brokers, partitions, generousSettings());
+    expect(result.moves).toEqual([expect.objectContaining({ kind: 'LEADERSHIP', fromReplicas: [1, 3, 5], toReplicas: [1, 3, 5], bytes: 0, goal: 'LEADERSHIP_NOT_ALLOWED' })]);
+    expect(result.predictedAfter.brokers.find((b) => b.id === 5)!.leaders).toBe(0);
+  });
 });

@@ -155,7 +155,7 @@ export interface PlanStats {
   bytesMoved: number;
   /** Bytes any plan must copy to bring every broker's network in within the stop threshold of its cell's mean (network in moves only with replicas), plus everything on drained brokers. */
   bytesLowerBound: number;
-  /** Which budget ended planning early, if one did. */
+  /** A budget that held planning back (a move it refused), if one did. */
   stoppedBy: 'maxMovesPerRound' | 'maxBytesInFlight' | null;
   /** Partitions that were not considered: unknown brokers in their replicas, or offline. */
   skippedPartitions: number;
