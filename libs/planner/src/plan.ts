@@ -40,7 +40,7 @@ export function plan(brokers: readonly BrokerLoadInput[], partitions: readonly P
   const repairs = state.moves.length;
   const repairSteps = state.steps;
   const reasons: string[] = [];
-  if (violations.movable > 0) reasons.push(`${violations.movable} partitions break a hard goal (${repairs} repaired${unrepaired > 0 ? `, ${unrepaired} not within the budgets` : ''})`);
+  if (violations.movable > 0) reasons.push(`${violations.movable} partitions break a hard goal (${repairs} repaired${unrepaired > 0 ? `, ${unrepaired} left: no broker may take them or a budget ran out` : ''})`);
 
   const afterRepairs = assessImbalance(model, resolved);
   if (imbalance.triggered || afterRepairs.triggered) {
