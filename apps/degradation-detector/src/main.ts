@@ -7,5 +7,7 @@ const config = loadConfigOrExit(detectorConfigSchema, process.env, 'cellar-degra
 const logger = pino(loggerOptions('degradation-detector', config.logLevel));
 // Loaded after the version check, so an old Node gets one clear line rather than a stack trace.
 const { startWorker } = await import('./worker');
-const worker = await startWorker(config, logger);
-closeOnSignals(() => worker.close(), { logger });
+// The signal handler is in place before the worker starts, so a SIGTERM during start-up still closes cleanly.
+const worker = startWorker(config, logger);
+closeOnSignals(async () => (await worker).close(), { logger });
+await worker;

@@ -1,6 +1,6 @@
 import { metricSamples } from '@cellar/tenancy';
 import { describe, expect, it } from 'vitest';
-import { brokerSignals } from './broker-signals';
+import { brokerSignals, signalLines } from './broker-signals';
 
 // Lines as the JMX exporter writes them for a Kafka 4.x broker (trimmed).
 const PAGE = `# HELP kafka_server_kafkarequesthandlerpool_requesthandleravgidlepercent x
@@ -36,6 +36,12 @@ describe('brokerSignals', () => {
       isrShrinksTotal: 7,
       logFlushTimeP99Ms: 4,
     });
+  });
+
+  it('reads the same from the page cut down to the signal lines', () => {
+    const noisy = `${PAGE}# TYPE kafka_server_brokertopicmetrics_bytesin_total counter\nkafka_server_brokertopicmetrics_bytesin_total{topic="a"} 5\n`;
+    expect(signalLines(noisy)).not.toContain('bytesin');
+    expect(brokerSignals(metricSamples(signalLines(noisy)))).toEqual(brokerSignals(metricSamples(PAGE)));
   });
 
   it('leaves what the page lacks as null', () => {

@@ -30,6 +30,24 @@ const NAMES = {
   logFlush: 'kafka_log_logflushstats_logflushrateandtimems',
 } as const;
 
+const WANTED = Object.values(NAMES);
+
+/**
+ * The lines of an exporter page that carry the detector's signals (with their # HELP and
+ * # TYPE lines). A broker's page has thousands of per-topic lines the detector never reads;
+ * dropping them before parsing keeps a scrape cheap enough not to delay the next round's
+ * canaries on a busy machine.
+ */
+export function signalLines(page: string): string {
+  return page
+    .split('\n')
+    .filter((line) => {
+      const name = line.startsWith('# ') ? line.split(' ', 3)[2] ?? '' : line;
+      return WANTED.some((wanted) => name.startsWith(wanted));
+    })
+    .join('\n');
+}
+
 export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
   const signals: BrokerSignals = {
     requestHandlerIdle: null,

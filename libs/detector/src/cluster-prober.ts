@@ -12,7 +12,7 @@ export interface BrokerProbeResult {
   nodeId: number;
   /** Metadata request on the broker's own connection. */
   requestMs: number | null;
-  /** acks=1 produce to the broker's pinned probe partition. */
+  /** acks=1 produce to the probe partition the broker leads by preference. */
   produceMs: number | null;
   /** Fetch of that record back from the broker. */
   fetchMs: number | null;
@@ -94,9 +94,13 @@ export class ClusterProber {
     try {
       result.view = await clients.connection.view(PROBE_TOPIC);
       result.requestMs = result.view.latencyMs;
-      const pinned = result.view.partitions.find((p) => p.replicas.length === 1 && p.replicas[0] === nodeId);
+      const pinned = result.view.partitions.find((p) => p.replicas[0] === nodeId);
       if (!pinned) {
-        result.error = 'no probe partition pinned to this broker';
+        result.error = 'no probe partition with this broker as preferred leader';
+        return;
+      }
+      if (pinned.leader !== nodeId) {
+        result.error = `does not lead its probe partition (leader ${pinned.leader})`;
         return;
       }
       let started = performance.now();

@@ -35,10 +35,10 @@ export function createDetectorJobs(redisUrl: string, prefix: string): DetectorJo
   const queue = new Queue(DETECTOR_QUEUE, { connection, prefix });
   return {
     async mitigate(mitigationId) {
-      await queue.add('mitigate', { mitigationId }, { ...DETECTOR_JOB_OPTIONS, jobId: `mitigate:${mitigationId}` });
+      await queue.add('mitigate', { mitigationId }, { ...DETECTOR_JOB_OPTIONS, jobId: `mitigate-${mitigationId}` });
     },
     async override(request) {
-      await queue.add('operator-override', operatorOverrideJobData.parse(request), { ...DETECTOR_JOB_OPTIONS, jobId: `override:${request.correlationId}` });
+      await queue.add('operator-override', operatorOverrideJobData.parse(request), { ...DETECTOR_JOB_OPTIONS, jobId: `override-${request.correlationId}` });
     },
     async close() {
       await queue.close();

@@ -4,3 +4,4 @@ export * from './fetch-kafka';
 export * from './versions';
 export * from './tools';
 export { isAlive } from './process';
+export * from './cpu-limit';

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { testStack, uniqueName } from './index';
@@ -59,9 +58,11 @@ export async function expectWorkerLifecycle(
   const redisUrl = testStack().redisUrl;
   const prefix = `${testStack().redisPrefix}:${uniqueName(queueName)}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
+  // Node loads TypeScript through tsx's hooks in the same process: signals reach the app itself,
+  // not a tsx parent that relays them (and force-kills a child busy for more than 60 ms).
+  const tsxHooks = import.meta.resolve('tsx');
   try {
-    const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', tsxHooks, 'src/main.ts'], {
       cwd: appRoot,
       env: { ...process.env, DATABASE_URL: testStack().databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { SECRET_KEY_BASE64 } from '../../src/test-fixtures';
 import { TEST_CKU_PROFILE } from './stack-app';
 
 const API_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DETECTOR_ROOT = fileURLToPath(new URL('../../../degradation-detector', import.meta.url));
 
 export interface TenancyWorkerProcess {
   child: ChildProcess;
@@ -22,10 +23,25 @@ export interface TenancyWorkerProcess {
  * profile and the test secret key. `env` adds or overrides variables (fault injection).
  */
 export function startTenancyWorker(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
+  return startWorkerProcess(API_ROOT, 'src/worker-main.ts', redisPrefix, env);
+}
+
+/**
+ * The real degradation detector (apps/degradation-detector/src/main.ts) on the test stack and
+ * the queue under `redisPrefix`, with the test secret key; `env` tunes it (rounds, cool-down,
+ * fault injection).
+ */
+export function startDetector(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
+  return startWorkerProcess(DETECTOR_ROOT, 'src/main.ts', redisPrefix, env);
+}
+
+function startWorkerProcess(root: string, entry: string, redisPrefix: string, env: Record<string, string>): TenancyWorkerProcess {
   const stack = testStack();
-  const tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
-  const child = spawn(process.execPath, [tsxCli, 'src/worker-main.ts'], {
-    cwd: API_ROOT,
+  // Node loads TypeScript through tsx's hooks in the same process: signals reach the app itself,
+  // not a tsx parent that relays them (and force-kills a child busy for more than 60 ms).
+  const tsxHooks = import.meta.resolve('tsx');
+  const child = spawn(process.execPath, ['--import', tsxHooks, entry], {
+    cwd: root,
     env: {
       ...process.env,
       LOG_LEVEL: 'info',

@@ -6,17 +6,20 @@ import { metricSamples } from '@cellar/tenancy';
 import type { JobDefinition } from '@cellar/worker-runtime';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { brokerSignals, type BrokerSignals } from '../broker-signals';
+import { brokerSignals, signalLines, type BrokerSignals } from '../broker-signals';
 import { ClusterProber, type BrokerProbeResult } from '../cluster-prober';
 import type { DetectorDeps } from '../detector-deps';
 import { decideMitigation } from '../mitigation-decision';
-import { ensureProbeTopic } from '../probe-topic';
+import { ensureProbeTopic, PROBE_TOPIC, type ProbeBroker } from '../probe-topic';
 
 interface ClusterRuntime {
   prober: ClusterProber;
   /** Last ISR-shrink counter per broker and when it was read, for a per-second rate. */
   isrShrinks: Map<number, { total: number; at: number }>;
   guardWasTripped: boolean;
+  /** The last scrape of each broker; scrapes run beside the rounds, never holding one up. */
+  scraped: Map<number, { signals: BrokerSignals | null; error: string | null; at: number }>;
+  scraping: Promise<void> | null;
 }
 
 /**
@@ -28,13 +31,13 @@ interface ClusterRuntime {
  */
 export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close(): Promise<void> } {
   const runtimes = new Map<string, Promise<ClusterRuntime>>();
-  const runtimeFor = (clusterId: string, brokerIds: number[], logger: Logger) => {
+  const runtimeFor = (clusterId: string, brokers: ProbeBroker[], logger: Logger) => {
     let runtime = runtimes.get(clusterId);
     if (!runtime) {
       runtime = (async () => {
-        await ensureProbeTopic(await deps.admins.forCluster(clusterId), brokerIds, logger);
+        await ensureProbeTopic(await deps.admins.forCluster(clusterId), brokers, logger);
         const connection = await deps.admins.connectionFor(clusterId);
-        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs), isrShrinks: new Map(), guardWasTripped: false };
+        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs), isrShrinks: new Map(), guardWasTripped: false, scraped: new Map(), scraping: null };
       })();
       runtimes.set(clusterId, runtime);
       runtime.catch(() => runtimes.delete(clusterId));
@@ -55,7 +58,7 @@ export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close():
             await deps.roundLocks.withLock(cluster.id, { actor: 'detector', purpose: 'round' }, async () => {
               const brokers = await deps.prisma.broker.findMany({ where: { clusterId: cluster.id }, orderBy: { nodeId: 'asc' } });
               if (brokers.length === 0) return;
-              const runtime = await runtimeFor(cluster.id, brokers.map((b) => b.nodeId), log);
+              const runtime = await runtimeFor(cluster.id, brokers.map((b) => ({ nodeId: b.nodeId, rack: b.rack })), log);
               await runRound(deps, cluster, brokers, runtime, log);
             });
           } catch (error) {
@@ -87,10 +90,25 @@ async function scrape(url: string | null, timeoutMs: number): Promise<{ signals:
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return { signals: null, error: `HTTP ${response.status}` };
-    return { signals: brokerSignals(metricSamples(await response.text())), error: null };
+    return { signals: brokerSignals(metricSamples(signalLines(await response.text()))), error: null };
   } catch (error) {
     return { signals: null, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * Hands each probe partition back to its preferred leader when that broker is alive and in
+ * sync again (leadership fails over while a broker is down), so its canaries measure it.
+ */
+async function keepProbeLeadership(deps: DetectorDeps, clusterId: string, probes: readonly BrokerProbeResult[], logger: Logger): Promise<void> {
+  const view = probes.find((p) => p.view)?.view;
+  if (!view) return;
+  const astray = view.partitions.filter((p) => p.leader !== p.replicas[0] && p.isr.includes(p.replicas[0]!) && view.liveBrokers.includes(p.replicas[0]!));
+  if (astray.length === 0) return;
+  const admin = await deps.admins.forCluster(clusterId);
+  await admin.electLeaders('preferred', astray.map((p) => ({ topic: PROBE_TOPIC, partition: p.partition }))).catch((error: unknown) => {
+    logger.warn({ err: error }, 'probe partition leadership could not be restored this round');
+  });
 }
 
 /** A broker is fenced when most brokers that answered no longer list it as alive. */
@@ -112,11 +130,21 @@ export function healthOf(broker: Broker): BrokerHealth {
 
 async function runRound(deps: DetectorDeps, cluster: { id: string; name: string }, brokers: Broker[], runtime: ClusterRuntime, logger: Logger): Promise<void> {
   const { settings, metrics } = deps;
-  const [probes, scrapes] = await Promise.all([
-    runtime.prober.round(brokers),
-    Promise.all(brokers.map((b) => scrape(b.metricsUrl, settings.scrapeTimeoutMs))),
-  ]);
+  // Canaries first and alone: scraping and parsing in the same moment would delay their timers.
+  const probes = await runtime.prober.round(brokers);
   const now = Date.now();
+  await keepProbeLeadership(deps, cluster.id, probes, logger);
+  // A JMX exporter on a busy broker can take seconds to answer: scrapes run on their own and
+  // each round judges the latest one, if it is recent enough.
+  runtime.scraping ??= Promise.all(
+    brokers.map(async (b) => runtime.scraped.set(b.nodeId, { ...(await scrape(b.metricsUrl, settings.scrapeTimeoutMs)), at: Date.now() })),
+  ).then(() => void (runtime.scraping = null));
+  const scrapes = brokers.map((b) => {
+    const last = runtime.scraped.get(b.nodeId);
+    if (!last) return { signals: null, error: 'not scraped yet' };
+    if (now - last.at > 3 * settings.roundIntervalMs + settings.scrapeTimeoutMs) return { signals: null, error: `last scrape ${Math.round((now - last.at) / 1000)} s old` };
+    return last;
+  });
   const fenced = fencedBrokers(probes);
 
   const observations: BrokerObservation[] = brokers.map((broker, i) => {

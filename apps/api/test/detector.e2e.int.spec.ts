@@ -1,0 +1,260 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kafkaTool, limitCpu, type CpuLimit } from '@cellar/kafka-harness';
+import { eventually, testStack, uniqueName } from '@cellar/test-support';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorAuth } from '../src/test-fixtures';
+import { ensureTestCluster } from './support/fleet';
+import { expectStatus as expectStatusOf, type Json, type Method } from './support/http';
+import { buildStackApp } from './support/stack-app';
+import { startDetector, type TenancyWorkerProcess } from './support/worker';
+
+/**
+ * The degradation detector on the real six-broker Kafka under steady produce and consume
+ * load: the real detector process, probes and scrapes, checked with Kafka's own
+ * kafka-topics and a second client (kafkajs). Latencies are measured and written to
+ * test-output/detector-e2e.json, not asserted: the benchmark (npm run bench:detector) reports them.
+ */
+
+const kafka = () => testStack().kafka;
+/** The default 3 s rounds, and a short cool-down so a recovery fits in a test. */
+const DETECTOR_ENV = {
+  DETECTOR_HEALTH: JSON.stringify({ recoveryCoolDownMs: 10_000, cleanRoundsToRecover: 3 }),
+  DETECTOR_MAX_MITIGATED_BROKERS: '2',
+};
+const HEALTHY_RUN_MS = Number(process.env['CELLAR_DETECTOR_HEALTHY_RUN_MS'] ?? 120_000);
+
+let stack: Awaited<ReturnType<typeof buildStackApp>>;
+let clusterId: string;
+let detector: TenancyWorkerProcess | undefined;
+/** Output of detector processes already stopped, kept for test-output/detector-process.log. */
+const detectorOutput: string[] = [];
+let admin: Admin;
+let producer: Producer;
+let consumer: Consumer;
+let loadTimer: NodeJS.Timeout | undefined;
+let produced = 0;
+let consumed = 0;
+const topic = uniqueName('detector-load');
+const figures: Record<string, unknown> = {};
+/** Partition p is led by preference by broker p + 1, one replica per rack (az1: 1,2; az2: 3,4; az3: 5,6). */
+const LOAD_ASSIGNMENT = [[1, 3, 5], [2, 4, 6], [3, 5, 1], [4, 6, 2], [5, 1, 3], [6, 2, 4]];
+
+const expectStatus = (status: number, method: Method, url: string, body?: unknown): Promise<Json> => expectStatusOf(stack.app, status, method, url, operatorAuth, body);
+
+interface BrokerHealthView {
+  brokers: { brokerId: number; state: string; since: string }[];
+  recentTransitions: { brokerId: number; from: string; to: string; at: string; reason: string }[];
+}
+const health = async () => (await expectStatus(200, 'GET', `/v1/kafka-clusters/${clusterId}/health`)) as unknown as BrokerHealthView;
+const stateOf = async (nodeId: number) => (await health()).brokers.find((b) => b.brokerId === nodeId)?.state;
+const waitForState = (nodeId: number, state: string, timeoutMs: number) =>
+  eventually(async () => ((await stateOf(nodeId)) === state ? Date.now() : undefined), { timeoutMs, intervalMs: 500, what: `broker ${nodeId} ${state}` });
+
+interface MitigationView {
+  id: string;
+  kind: string;
+  state: string;
+  brokerId: number;
+  step: string | null;
+  outcome: Record<string, unknown>;
+  completedAt: string | null;
+  createdAt: string;
+}
+const mitigations = async (query: string) => ((await expectStatus(200, 'GET', `/v1/mitigations?clusterId=${clusterId}&${query}`)) as { items: MitigationView[] }).items;
+
+/** Partitions of every topic as a second client sees them (leader, replicas, ISR). */
+async function partitions(): Promise<{ topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[]> {
+  const topics = (await admin.listTopics()).filter((t) => t !== '_cellar-probe');
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  return metadata.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr })));
+}
+
+/** kafka-topics --describe --under-min-isr-partitions, Kafka's own view: the partitions below min ISR. */
+async function underMinIsr(): Promise<string[]> {
+  const out = await kafkaTool(kafka(), 'topics', ['--describe', '--under-min-isr-partitions', '--exclude-internal']);
+  return out.split('\n').filter((line) => line.includes('Partition:'));
+}
+
+/** kafka-topics --describe of the load topic: leader per partition and preferred (first) replica. */
+async function describeLoadTopic(): Promise<{ partition: number; leader: number; replicas: number[] }[]> {
+  const out = await kafkaTool(kafka(), 'topics', ['--describe', '--topic', topic]);
+  return [...out.matchAll(/Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)/g)].map((m) => ({ partition: Number(m[1]), leader: Number(m[2]), replicas: (m[3] as string).split(',').map(Number) }));
+}
+
+async function waitUntilWhole(): Promise<void> {
+  await eventually(async () => ((await partitions()).every((p) => p.isr.length === p.replicas.length) ? true : undefined), { timeoutMs: 120_000, intervalMs: 1_000, what: 'every replica back in sync' });
+}
+
+beforeAll(async () => {
+  stack = await buildStackApp();
+  ({ clusterId } = await ensureTestCluster(stack.app));
+  const info = kafka();
+  const client = new Kafka({
+    clientId: 'detector-e2e',
+    brokers: info.bootstrapServers,
+    sasl: { mechanism: 'scram-sha-512', username: info.admin.username, password: info.admin.password },
+    logLevel: logLevel.NOTHING,
+    requestTimeout: 5_000,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
+  admin = client.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, replicaAssignment: LOAD_ASSIGNMENT.map((replicas, partition) => ({ partition, replicas })), configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+  });
+  producer = client.producer({ allowAutoTopicCreation: false });
+  consumer = client.consumer({ groupId: `${topic}-group` });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async () => void consumed++ });
+  // Steady load: 20 batches a second of 6 records (one per partition), acks=all; errors while a broker is frozen are expected.
+  loadTimer = setInterval(() => {
+    producer
+      .send({ topic, acks: -1, timeout: 5_000, messages: [0, 1, 2, 3, 4, 5].map((partition) => ({ partition, value: 'x'.repeat(512) })) })
+      .then(() => void (produced += 6))
+      .catch(() => undefined);
+  }, 50);
+  detector = startDetector(stack.redisPrefix, DETECTOR_ENV);
+  // The first rounds create the probe topic and learn every broker's history.
+  await eventually(async () => ((await stack.deps.prisma.brokerSample.count({ where: { physicalClusterId: clusterId, produceMs: { not: null } } })) >= 6 * 10 ? true : undefined), {
+    timeoutMs: 120_000,
+    intervalMs: 1_000,
+    what: 'ten rounds of canaries',
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (loadTimer) clearInterval(loadTimer);
+  await detector?.stop();
+  await Promise.allSettled([producer?.disconnect(), consumer?.disconnect()]);
+  await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin?.disconnect();
+  mkdirSync('test-output', { recursive: true });
+  // The detector's own record of the run, for reading a failure after the database is gone.
+  const samples = await stack?.deps.prisma.brokerSample.findMany({ where: { physicalClusterId: clusterId }, orderBy: { at: 'asc' } }).catch(() => []);
+  const transitions = await stack?.deps.prisma.brokerHealthTransition.findMany({ where: { physicalClusterId: clusterId }, orderBy: { at: 'asc' } }).catch(() => []);
+  writeFileSync(join('test-output', 'detector-samples.json'), JSON.stringify({ samples, transitions }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1));
+  await stack?.close();
+  writeFileSync(join('test-output', 'detector-e2e.json'), JSON.stringify({ ...figures, produced, consumed }, null, 2));
+  writeFileSync(join('test-output', 'detector-process.log'), detectorOutput.join('') + (detector?.output() ?? ''));
+}, 120_000);
+
+describe('degradation detector on the real cluster under load', () => {
+  it('makes no state change on a healthy cluster under load', async () => {
+    const since = new Date();
+    await new Promise((r) => setTimeout(r, HEALTHY_RUN_MS));
+    const transitions = await stack.deps.prisma.brokerHealthTransition.findMany({ where: { physicalClusterId: clusterId, at: { gte: since } } });
+    const rounds = await stack.deps.prisma.brokerSample.count({ where: { physicalClusterId: clusterId, at: { gte: since } } });
+    const failures = await stack.deps.prisma.brokerSample.findMany({ where: { physicalClusterId: clusterId, at: { gte: since }, probeError: { not: null } }, select: { nodeId: true, probeError: true, at: true } });
+    figures['healthyRun'] = { ms: HEALTHY_RUN_MS, brokerRounds: rounds, transitions: transitions.length, produced, probeFailures: failures.map((f) => `${f.at.toISOString()} ${f.nodeId}: ${f.probeError}`) };
+    expect(transitions.map((t) => `${t.nodeId}: ${t.fromState} -> ${t.toState} (${t.reason})`)).toEqual([]);
+    // At least one judged round per broker every 6 s (rounds are every 3 s).
+    expect(rounds).toBeGreaterThan((6 * HEALTHY_RUN_MS) / 6_000);
+    expect(produced).toBeGreaterThan(0);
+  }, HEALTHY_RUN_MS + 60_000);
+
+  it('a frozen broker becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', async () => {
+    const victim = 3;
+    const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
+    const frozenAt = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const unreachableAt = await waitForState(victim, 'UNREACHABLE', 90_000);
+      const leadershipOffAt = await eventually(async () => ((await partitions()).some((p) => p.leader === victim) ? undefined : Date.now()), { timeoutMs: 90_000, intervalMs: 500, what: 'no partition led by the frozen broker' });
+      const [demote] = await eventually(async () => {
+        const rows = await mitigations(`brokerId=${victim}&state=COMPLETED`);
+        return rows.some((m) => m.kind === 'DEMOTE') ? rows.filter((m) => m.kind === 'DEMOTE') : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500, what: 'the DEMOTE mitigation completed' });
+      figures['freeze'] = { detectionMs: unreachableAt - frozenAt, leadershipOffMs: leadershipOffAt - frozenAt, demoteOutcome: demote!.outcome };
+      expect(demote!.outcome).toMatchObject({ leadersOnBrokerAfter: 0 });
+      // Kafka's own tool: the preferred order now puts another in-sync replica first for the
+      // partitions the broker used to lead by preference, and nothing is under min ISR.
+      const described = await describeLoadTopic();
+      expect(described.filter((p) => p.replicas[0] === victim)).toEqual([]);
+      expect(described.every((p) => p.leader !== victim)).toBe(true);
+      expect(await underMinIsr()).toEqual([]);
+      // Every other broker stayed HEALTHY.
+      expect((await health()).brokers.filter((b) => b.brokerId !== victim).map((b) => b.state)).toEqual(['HEALTHY', 'HEALTHY', 'HEALTHY', 'HEALTHY', 'HEALTHY']);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const resumedAt = Date.now();
+    await waitForState(victim, 'RECOVERING', 120_000);
+    const healthyAt = await waitForState(victim, 'HEALTHY', 120_000);
+    const restore = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'RESTORE'), { timeoutMs: 60_000, intervalMs: 500, what: 'the RESTORE mitigation completed' });
+    await waitUntilWhole();
+    const described = await describeLoadTopic();
+    figures['freezeRecovery'] = { healthyAfterResumeMs: healthyAt - resumedAt, restoreOutcome: restore.outcome };
+    // Preferred leadership is back: the broker is first replica and leader of its partition again.
+    const own = described.find((p) => p.partition === victim - 1)!;
+    expect(own.replicas[0]).toBe(victim);
+    expect(own.leader).toBe(victim);
+  }, 600_000);
+
+  it('a CPU-starved broker becomes SLOW and is demoted while every other broker stays HEALTHY', async () => {
+    const victim = 5;
+    const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
+    let limit: CpuLimit | undefined;
+    const since = new Date();
+    const slowedAt = Date.now();
+    limit = limitCpu(pid, 0.1, `cellar-test-${testStack().runId}`);
+    try {
+      const slowAt = await waitForState(victim, 'SLOW', 120_000);
+      const demote = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'DEMOTE' && Date.parse(m.createdAt) >= since.getTime()), { timeoutMs: 60_000, intervalMs: 500, what: 'the DEMOTE mitigation completed' });
+      const led = (await partitions()).filter((p) => p.leader === victim).length;
+      figures['slow'] = { detectionMs: slowAt - slowedAt, demotedMs: Date.parse(demote.completedAt!) - slowedAt, leadersLeft: led, outcome: demote.outcome };
+      expect(led).toBe(0);
+      const others = await stack.deps.prisma.brokerHealthTransition.findMany({ where: { physicalClusterId: clusterId, at: { gte: since }, nodeId: { not: victim } } });
+      expect(others.map((t) => `${t.nodeId}: ${t.fromState} -> ${t.toState}`)).toEqual([]);
+    } finally {
+      limit.release();
+      limit = undefined;
+    }
+    await waitForState(victim, 'HEALTHY', 180_000);
+    await waitUntilWhole();
+  }, 600_000);
+
+  it('finishes a mitigation a killed detector left half done, and says it resumed', async () => {
+    const victim = 1;
+    await detector!.stop();
+    detectorOutput.push(detector!.output());
+    detector = startDetector(stack.redisPrefix, { ...DETECTOR_ENV, CELLAR_FAULT_CRASH_AFTER_STEP: 'mitigate-demote:submit' });
+    await expectStatus(202, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/demote`, { note: 'detector e2e: crash mid-mitigation' });
+    const exit = await detector.exited;
+    expect(exit.code).toBe(137);
+    const [halfDone] = await mitigations(`brokerId=${victim}&state=IN_PROGRESS`);
+    expect(halfDone).toMatchObject({ kind: 'DEMOTE', step: 'await' });
+    expect(await stateOf(victim)).toBe('DEMOTED');
+
+    const restartedAt = Date.now();
+    detectorOutput.push(detector.output());
+    detector = startDetector(stack.redisPrefix, DETECTOR_ENV);
+    const finished = await eventually(async () => {
+      const row = (await mitigations(`brokerId=${victim}`)).find((m) => m.id === halfDone!.id);
+      return row && row.state !== 'IN_PROGRESS' ? row : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500, what: 'the half-done mitigation finished' });
+    figures['crashResume'] = { resumeMs: Date.parse(finished.completedAt!) - restartedAt, outcome: finished.outcome };
+    expect(finished.state).toBe('COMPLETED');
+    expect(finished.outcome).toMatchObject({ resumedAtStep: 'await', leadersOnBrokerAfter: 0 });
+    expect((await describeLoadTopic()).every((p) => p.leader !== victim)).toBe(true);
+
+    // The operator gives the broker back; preferred leadership returns with it.
+    await expectStatus(409, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/demote`);
+    await expectStatus(202, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/restore`);
+    await waitForState(victim, 'HEALTHY', 60_000);
+    await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'RESTORE'), { timeoutMs: 60_000, what: 'the RESTORE mitigation completed' });
+    await eventually(async () => ((await describeLoadTopic()).find((p) => p.partition === victim - 1)?.leader === victim ? true : undefined), { timeoutMs: 60_000, intervalMs: 2_000, what: 'preferred leadership back on the restored broker' });
+  }, 600_000);
+
+  it('answers bad override requests with problem+json and changes nothing', async () => {
+    const before = await health();
+    const bad = await expectStatus(404, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/99/drain`);
+    expect(bad).toMatchObject({ code: 'broker_not_found' });
+    expect(await expectStatus(400, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/1/drain`, { unexpected: true })).toMatchObject({ code: 'validation_failed' });
+    expect(await expectStatus(404, 'GET', '/v1/mitigations/nope')).toMatchObject({ code: 'mitigation_not_found' });
+    expect(await expectStatus(400, 'GET', '/v1/mitigations?state=SIDEWAYS')).toMatchObject({ code: 'validation_failed' });
+    expect((await health()).brokers).toEqual(before.brokers);
+  });
+});
