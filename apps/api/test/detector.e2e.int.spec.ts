@@ -24,6 +24,12 @@ const DETECTOR_ENV = {
   DETECTOR_MAX_MITIGATED_BROKERS: '2',
 };
 const HEALTHY_RUN_MS = Number(process.env['CELLAR_DETECTOR_HEALTHY_RUN_MS'] ?? 120_000);
+/** Fault trials per kind: 1 in CI, 5 in the benchmark (npm run bench:detector). */
+const TRIALS = Number(process.env['CELLAR_DETECTOR_TRIALS'] ?? 1);
+/** Victims rotate over both cells and all racks; broker 1 is kept for the crash test. */
+const FREEZE_VICTIMS = [3, 4, 6, 2, 5];
+const SLOW_VICTIMS = [5, 6, 2, 4, 3];
+const record = (kind: string, value: unknown) => ((figures[kind] ??= []) as unknown[]).push(value);
 
 let stack: Awaited<ReturnType<typeof buildStackApp>>;
 let clusterId: string;
@@ -155,8 +161,7 @@ describe('degradation detector on the real cluster under load', () => {
     expect(produced).toBeGreaterThan(0);
   }, HEALTHY_RUN_MS + 60_000);
 
-  it('a frozen broker becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', async () => {
-    const victim = 3;
+  it.for(FREEZE_VICTIMS.slice(0, TRIALS))('a frozen broker (%i) becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', async (victim) => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     const frozenAt = Date.now();
     process.kill(pid, 'SIGSTOP');
@@ -164,10 +169,10 @@ describe('degradation detector on the real cluster under load', () => {
       const unreachableAt = await waitForState(victim, 'UNREACHABLE', 90_000);
       const leadershipOffAt = await eventually(async () => ((await partitions()).some((p) => p.leader === victim) ? undefined : Date.now()), { timeoutMs: 90_000, intervalMs: 500, what: 'no partition led by the frozen broker' });
       const [demote] = await eventually(async () => {
-        const rows = await mitigations(`brokerId=${victim}&state=COMPLETED`);
-        return rows.some((m) => m.kind === 'DEMOTE') ? rows.filter((m) => m.kind === 'DEMOTE') : undefined;
+        const rows = (await mitigations(`brokerId=${victim}&state=COMPLETED`)).filter((m) => m.kind === 'DEMOTE' && Date.parse(m.createdAt) >= frozenAt);
+        return rows.length > 0 ? rows : undefined;
       }, { timeoutMs: 60_000, intervalMs: 500, what: 'the DEMOTE mitigation completed' });
-      figures['freeze'] = { detectionMs: unreachableAt - frozenAt, leadershipOffMs: leadershipOffAt - frozenAt, demoteOutcome: demote!.outcome };
+      record('freeze', { victim, detectionMs: unreachableAt - frozenAt, leadershipOffMs: leadershipOffAt - frozenAt, mitigatedMs: Date.parse(demote!.completedAt!) - frozenAt, demoteOutcome: demote!.outcome });
       expect(demote!.outcome).toMatchObject({ leadersOnBrokerAfter: 0 });
       // Kafka's own tool: the preferred order now puts another in-sync replica first for the
       // partitions the broker used to lead by preference, and nothing is under min ISR.
@@ -183,28 +188,27 @@ describe('degradation detector on the real cluster under load', () => {
     const resumedAt = Date.now();
     await waitForState(victim, 'RECOVERING', 120_000);
     const healthyAt = await waitForState(victim, 'HEALTHY', 120_000);
-    const restore = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'RESTORE'), { timeoutMs: 60_000, intervalMs: 500, what: 'the RESTORE mitigation completed' });
+    const restore = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'RESTORE' && Date.parse(m.createdAt) >= resumedAt), { timeoutMs: 60_000, intervalMs: 500, what: 'the RESTORE mitigation completed' });
     await waitUntilWhole();
     const described = await describeLoadTopic();
-    figures['freezeRecovery'] = { healthyAfterResumeMs: healthyAt - resumedAt, restoreOutcome: restore.outcome };
+    record('freezeRecovery', { victim, healthyAfterResumeMs: healthyAt - resumedAt, restoredMs: Date.parse(restore.completedAt!) - resumedAt, restoreOutcome: restore.outcome });
     // Preferred leadership is back: the broker is first replica and leader of its partition again.
     const own = described.find((p) => p.partition === victim - 1)!;
     expect(own.replicas[0]).toBe(victim);
     expect(own.leader).toBe(victim);
   }, 600_000);
 
-  it('a CPU-starved broker becomes SLOW and is demoted while every other broker stays HEALTHY', async () => {
-    const victim = 5;
+  it.for(SLOW_VICTIMS.slice(0, TRIALS))('a CPU-starved broker (%i) becomes SLOW and is demoted while every other broker stays HEALTHY', async (victim) => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     let limit: CpuLimit | undefined;
     const since = new Date();
     const slowedAt = Date.now();
-    limit = limitCpu(pid, 0.1, `cellar-test-${testStack().runId}`);
+    limit = limitCpu(pid, 0.1, `cellar-test-${testStack().runId}-${victim}`);
     try {
       const slowAt = await waitForState(victim, 'SLOW', 120_000);
       const demote = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'DEMOTE' && Date.parse(m.createdAt) >= since.getTime()), { timeoutMs: 60_000, intervalMs: 500, what: 'the DEMOTE mitigation completed' });
       const led = (await partitions()).filter((p) => p.leader === victim).length;
-      figures['slow'] = { detectionMs: slowAt - slowedAt, demotedMs: Date.parse(demote.completedAt!) - slowedAt, leadersLeft: led, outcome: demote.outcome };
+      record('slow', { victim, detectionMs: slowAt - slowedAt, mitigatedMs: Date.parse(demote.completedAt!) - slowedAt, leadersLeft: led, outcome: demote.outcome });
       expect(led).toBe(0);
       const others = await stack.deps.prisma.brokerHealthTransition.findMany({ where: { physicalClusterId: clusterId, at: { gte: since }, nodeId: { not: victim } } });
       expect(others.map((t) => `${t.nodeId}: ${t.fromState} -> ${t.toState}`)).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClusterLockBusyError } from '@cellar/cluster-lock';
 import type { Broker, Prisma } from '@cellar/db';
-import { assessRound, reviveHealth, step, type BrokerHealth, type BrokerObservation, type HealthInput, type HealthTransition } from '@cellar/health';
+import { assessRound, HEALTH_STATES, reviveHealth, step, type BrokerHealth, type HealthState, type BrokerObservation, type HealthInput, type HealthTransition } from '@cellar/health';
 import { metricSamples } from '@cellar/tenancy';
 import type { JobDefinition } from '@cellar/worker-runtime';
 import type { Logger } from 'pino';
@@ -210,8 +210,13 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
     const verdict = assessment.verdicts.get(broker.nodeId);
     if (!verdict) continue;
     const input: HealthInput = { kind: 'round', verdict, guardTripped: guard.tripped };
-    await applyStep(deps, cluster, broker, healths.get(broker.nodeId)!, input, now, logger);
+    const { state } = await applyStep(deps, cluster, broker, healths.get(broker.nodeId)!, input, now, logger);
+    setStateGauge(deps, cluster.name, broker.nodeId, state);
   }
+}
+
+function setStateGauge(deps: DetectorDeps, cluster: string, nodeId: number, current: HealthState): void {
+  for (const state of HEALTH_STATES) deps.metrics?.healthState.set({ cluster, broker: String(nodeId), state }, state === current ? 1 : 0);
 }
 
 /**
@@ -228,12 +233,12 @@ export async function applyStep(
   now: number,
   logger: Logger,
   correlationId: string = randomUUID(),
-): Promise<{ transition?: HealthTransition; mitigationId?: string }> {
+): Promise<{ state: HealthState; transition?: HealthTransition; mitigationId?: string }> {
   const { next, transition } = step(health, input, deps.settings.health, now);
   const memory = JSON.parse(JSON.stringify(next.memory)) as Prisma.InputJsonValue;
   if (!transition) {
     await deps.prisma.broker.update({ where: { id: broker.id }, data: { healthMemory: memory } });
-    return {};
+    return { state: next.state };
   }
   let mitigationId: string | undefined;
   await deps.prisma.$transaction(async (tx) => {
@@ -254,10 +259,8 @@ export async function applyStep(
     mitigationId = await decideMitigation(deps, tx, cluster, broker, transition, correlationId);
   });
   deps.metrics?.transitions.inc({ from: transition.from, to: transition.to });
-  for (const state of ['HEALTHY', 'SUSPECT', 'SLOW', 'UNREACHABLE', 'STORAGE_STALLED', 'RECOVERING', 'DEMOTED', 'DRAINED'] as const) {
-    deps.metrics?.healthState.set({ cluster: cluster.name, broker: String(broker.nodeId), state }, state === next.state ? 1 : 0);
-  }
+  setStateGauge(deps, cluster.name, broker.nodeId, next.state);
   logger.info({ broker: broker.nodeId, from: transition.from, to: transition.to, rule: transition.rule, mitigation: transition.mitigation, mitigationId }, transition.reason);
   if (mitigationId) await deps.jobs.mitigate(mitigationId);
-  return { transition, ...(mitigationId ? { mitigationId } : {}) };
+  return { state: next.state, transition, ...(mitigationId ? { mitigationId } : {}) };
 }
