@@ -4,3 +4,4 @@ export { assertValidCells, layoutCells, validateCells, type CellViolation, type 
 export { placeTenant, type PlaceTenantRequest, type PlacementCandidate, type TenantPlacement } from './tenant-placement';
 export { placeReplicas, type PlaceReplicasRequest, type ReplicaPlacement } from './replica-placement';
 
+export { seededRandom } from './seeded-random';

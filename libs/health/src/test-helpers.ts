@@ -8,6 +8,10 @@ import { DEFAULT_ASSESSMENT_CONFIG, DEFAULT_HEALTH_CONFIG, type AssessmentConfig
 import { initialHealth } from './memory';
 import { step } from './step';
 import type { BrokerHealth, BrokerObservation, BrokerSignals, GuardResult, HealthTransition, Verdict } from './types';
+import { seededRandom } from '@cellar/cells';
+
+/** The same seed gives the same simulated noise on every run. */
+export { seededRandom };
 
 export const NODE_IDS = [1, 2, 3, 4, 5, 6] as const;
 export const ROUND_MS = 3_000;
@@ -71,17 +75,6 @@ export function verdict(flags: { slow?: boolean; unreachable?: boolean; storageS
   };
 }
 
-/** mulberry32: a tiny seeded PRNG, so simulated noise is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal draw (Box–Muller) from a uniform source. */
 export function gaussian(random: () => number): number {

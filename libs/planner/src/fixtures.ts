@@ -5,6 +5,9 @@
  */
 import { partitionTraffic } from './load-model';
 import type { BrokerCapacity, BrokerLoadInput, PartitionLoadInput, PlannerSettings } from './types';
+import { seededRandom } from '@cellar/cells';
+
+export { seededRandom };
 
 const MB = 1_000_000;
 const GB = 1_000_000_000;
@@ -203,18 +206,6 @@ function scaleToMeanLoad(brokers: BrokerLoadInput[], partitions: PartitionLoadIn
     const traffic = factor * ((netIn[i] as number) + (netOut[i] as number));
     b.requestHandlerBusy = Math.min(0.95, (0.5 * traffic) / (b.capacity.networkInBytesPerSecond + b.capacity.networkOutBytesPerSecond));
   });
-}
-
-/** mulberry32: the same seed gives the same sequence on every machine. Not for secrets. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {
