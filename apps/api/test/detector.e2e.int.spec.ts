@@ -161,7 +161,7 @@ describe('degradation detector on the real cluster under load', () => {
     expect(produced).toBeGreaterThan(0);
   }, HEALTHY_RUN_MS + 60_000);
 
-  it.for(FREEZE_VICTIMS.slice(0, TRIALS))('a frozen broker (%i) becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', async (victim) => {
+  it.for(FREEZE_VICTIMS.slice(0, TRIALS))('a frozen broker (%i) becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', { timeout: 600_000 }, async (victim: number) => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     const frozenAt = Date.now();
     process.kill(pid, 'SIGSTOP');
@@ -196,9 +196,9 @@ describe('degradation detector on the real cluster under load', () => {
     const own = described.find((p) => p.partition === victim - 1)!;
     expect(own.replicas[0]).toBe(victim);
     expect(own.leader).toBe(victim);
-  }, 600_000);
+  });
 
-  it.for(SLOW_VICTIMS.slice(0, TRIALS))('a CPU-starved broker (%i) becomes SLOW and is demoted while every other broker stays HEALTHY', async (victim) => {
+  it.for(SLOW_VICTIMS.slice(0, TRIALS))('a CPU-starved broker (%i) becomes SLOW and is demoted while every other broker stays HEALTHY', { timeout: 600_000 }, async (victim: number) => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     let limit: CpuLimit | undefined;
     const since = new Date();
@@ -218,7 +218,7 @@ describe('degradation detector on the real cluster under load', () => {
     }
     await waitForState(victim, 'HEALTHY', 180_000);
     await waitUntilWhole();
-  }, 600_000);
+  });
 
   it('finishes a mitigation a killed detector left half done, and says it resumed', async () => {
     const victim = 1;
