@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { kafkaTool } from '@cellar/kafka-harness';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorAuth, SECRET_KEY_BASE64 } from '../src/test-fixtures';
+import { operatorAuth } from '../src/test-fixtures';
 import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
 import { expectStatus as expectStatusOf, request, type Headers, type Json, type Method } from './support/http';
 import { buildStackApp } from './support/stack-app';
-import { startTenancyWorker } from './support/worker';
+import { startBalancer as startBalancerProcess, startTenancyWorker, type TenancyWorkerProcess as WorkerProcess } from './support/worker';
 
 /**
  * The balancer on the real cluster: skew made on purpose (every partition of a tenant's
@@ -22,7 +20,6 @@ import { startTenancyWorker } from './support/worker';
 type Stack = Awaited<ReturnType<typeof buildStackApp>>;
 
 const kafka = () => testStack().kafka;
-const BALANCER_ROOT = fileURLToPath(new URL('../../balancer', import.meta.url));
 const PARTITIONS = 6;
 /** Produce rate over the whole topic; against a 300 kB/s broker capacity the skewed brokers sit near 40%, balanced ones near 27%. */
 const PRODUCE_BYTES_PER_SECOND = 120_000;
@@ -37,59 +34,24 @@ let lc: { id: string; prefix: string };
 let topic: string;
 let producer: { stop(): Promise<void> } | undefined;
 let secondClient: Admin;
-const balancers: BalancerProcess[] = [];
+const balancers: WorkerProcess[] = [];
 const figures: Record<string, unknown> = {};
 
 const call = (method: Method | 'PUT', url: string, headers: Headers, body?: unknown) => request(stack.app, method as Method, url, headers, body);
 const expectStatus = (status: number, method: Method | 'PUT', url: string, headers: Headers, body?: unknown) => expectStatusOf(stack.app, status, method as Method, url, headers, body);
 
-interface BalancerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
-}
-
-/** The real balancer (apps/balancer/src/main.ts) as a child process on this spec's queue prefix. */
-function startBalancer(env: Record<string, string> = {}): BalancerProcess {
-  const stackInfo = testStack();
-  const tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
-  const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
-    cwd: BALANCER_ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      DATABASE_URL: stackInfo.databaseUrl,
-      REDIS_URL: stackInfo.redisUrl,
-      REDIS_PREFIX: redisPrefix,
-      CELLAR_SECRET_KEY: SECRET_KEY_BASE64,
+/** The real balancer (apps/balancer/src/main.ts) on this spec's queue prefix, with short ticks. */
+function startBalancer(env: Record<string, string> = {}): WorkerProcess {
+  const balancer = startBalancerProcess(redisPrefix, {
       BALANCER_TICK_MS: '1000',
       BALANCER_SAMPLE_INTERVAL_MS: '4000',
       BALANCER_REASSIGNMENT_POLL_MS: '500',
       BALANCER_WORKER_LOCK_MS: '3000',
       BALANCER_WORKER_STALLED_INTERVAL_MS: '1000',
       ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const chunks: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const process_: BalancerProcess = {
-    child,
-    output: () => chunks.join(''),
-    exited,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  balancers.push(process_);
-  return process_;
+  balancers.push(balancer);
+  return balancer;
 }
 
 /** Produces ~PRODUCE_BYTES_PER_SECOND round-robin over the partitions until stopped. */

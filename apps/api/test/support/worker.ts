@@ -6,7 +6,9 @@ import { TEST_CKU_PROFILE } from './stack-app';
 
 const API_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DETECTOR_ROOT = fileURLToPath(new URL('../../../degradation-detector', import.meta.url));
+const BALANCER_ROOT = fileURLToPath(new URL('../../../balancer', import.meta.url));
 
+/** A worker app running as a child process (tenancy worker, detector, balancer). */
 export interface TenancyWorkerProcess {
   child: ChildProcess;
   /** Everything the process printed so far (pino JSON lines). */
@@ -33,6 +35,11 @@ export function startTenancyWorker(redisPrefix: string, env: Record<string, stri
  */
 export function startDetector(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
   return startWorkerProcess(DETECTOR_ROOT, 'src/main.ts', redisPrefix, env);
+}
+
+/** The real balancer (apps/balancer/src/main.ts) on the test stack and the queue under `redisPrefix`. */
+export function startBalancer(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
+  return startWorkerProcess(BALANCER_ROOT, 'src/main.ts', redisPrefix, env);
 }
 
 function startWorkerProcess(root: string, entry: string, redisPrefix: string, env: Record<string, string>): TenancyWorkerProcess {

@@ -1,6 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the package ships no types, and this declaration must reach every program that compiles this file
-/// <reference path="./parse-prometheus-text-format.d.ts" />
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { metricSamples } from '@cellar/tenancy';
 
 /** Cumulative counters and gauges of one broker at one scrape (JMX exporter names, see @cellar/kafka-harness). */
 export interface BrokerCounters {
@@ -25,23 +23,20 @@ const HANDLER_IDLE = 'kafka_server_kafkarequesthandlerpool_requesthandleravgidle
 /** Reads the counters the load model needs from a broker's Prometheus page; an unreadable page throws. */
 export function brokerCountersFromMetrics(text: string): BrokerCounters {
   const counters: BrokerCounters = { topicBytesIn: {}, topicBytesOut: {}, networkIn: 0, networkOut: 0, requestHandlerIdle: null };
-  for (const family of parsePrometheusTextFormat(text)) {
+  for (const { name, labels, value } of metricSamples(text)) {
+    if (!Number.isFinite(value)) continue;
     // client_java 1.x writes `# TYPE x counter` and samples `x_total`: either name may head the family.
-    const counterName = family.name.endsWith('_total') ? family.name : `${family.name}_total`;
-    for (const sample of family.metrics) {
-      const value = Number(sample.value);
-      if (!Number.isFinite(value)) continue;
-      const topic = sample.labels?.['topic'];
-      if (family.name === HANDLER_IDLE) counters.requestHandlerIdle = value;
-      else if (counterName === TOPIC_IN) {
-        if (topic === undefined) counters.networkIn += value;
-        else counters.topicBytesIn[topic] = (counters.topicBytesIn[topic] ?? 0) + value;
-      } else if (counterName === TOPIC_OUT) {
-        if (topic === undefined) counters.networkOut += value;
-        else counters.topicBytesOut[topic] = (counters.topicBytesOut[topic] ?? 0) + value;
-      } else if (counterName === REPLICATION_IN && topic === undefined) counters.networkIn += value;
-      else if (counterName === REPLICATION_OUT && topic === undefined) counters.networkOut += value;
-    }
+    const counterName = name.endsWith('_total') ? name : `${name}_total`;
+    const topic = labels['topic'];
+    if (name === HANDLER_IDLE) counters.requestHandlerIdle = value;
+    else if (counterName === TOPIC_IN) {
+      if (topic === undefined) counters.networkIn += value;
+      else counters.topicBytesIn[topic] = (counters.topicBytesIn[topic] ?? 0) + value;
+    } else if (counterName === TOPIC_OUT) {
+      if (topic === undefined) counters.networkOut += value;
+      else counters.topicBytesOut[topic] = (counters.topicBytesOut[topic] ?? 0) + value;
+    } else if (counterName === REPLICATION_IN && topic === undefined) counters.networkIn += value;
+    else if (counterName === REPLICATION_OUT && topic === undefined) counters.networkOut += value;
   }
   return counters;
 }
