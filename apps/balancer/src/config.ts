@@ -1,5 +1,5 @@
 import { parseConfig } from '@cellar/common';
-import { metricsVariables, secretKeyVariable, workerEnvShape } from '@cellar/worker-runtime';
+import { commonWorkerSettings, metricsVariables, secretKeyVariable, workerEnvShape } from '@cellar/worker-runtime';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -32,12 +32,7 @@ export const balancerConfigSchema = z
     CELLAR_FAULT_CRASH_AFTER_STEP: z.preprocess(unset, z.string().regex(/^execute-plan:(submitted|batch-done)$/).optional()),
   })
   .transform((env) => ({
-    logLevel: env.LOG_LEVEL,
-    redisUrl: env.REDIS_URL,
-    redisPrefix: env.REDIS_PREFIX,
-    databaseUrl: env.DATABASE_URL,
-    secretKey: env.CELLAR_SECRET_KEY,
-    metrics: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
+    ...commonWorkerSettings(env),
     tickMs: env.BALANCER_TICK_MS,
     sampleIntervalMs: env.BALANCER_SAMPLE_INTERVAL_MS,
     scrapeTimeoutMs: env.BALANCER_SCRAPE_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { parseConfig } from '@cellar/common';
 import { AssessmentConfigSchema, HealthConfigSchema } from '@cellar/health';
-import { metricsVariables, secretKeyVariable, workerEnvShape } from '@cellar/worker-runtime';
+import { commonWorkerSettings, metricsVariables, secretKeyVariable, workerEnvShape } from '@cellar/worker-runtime';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -41,12 +41,7 @@ export const detectorConfigSchema = z
     CELLAR_FAULT_CRASH_AFTER_STEP: z.preprocess(unset, z.string().regex(/^mitigate-(demote|drain|restore):[a-z]+$/).optional()),
   })
   .transform((env) => ({
-    logLevel: env.LOG_LEVEL,
-    redisUrl: env.REDIS_URL,
-    redisPrefix: env.REDIS_PREFIX,
-    databaseUrl: env.DATABASE_URL,
-    secretKey: env.CELLAR_SECRET_KEY,
-    metrics: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
+    ...commonWorkerSettings(env),
     concurrency: env.DETECTOR_WORKER_CONCURRENCY,
     faultCrashAfterStep: env.CELLAR_FAULT_CRASH_AFTER_STEP,
     settings: {

@@ -34,3 +34,26 @@ export const metricsVariables = {
   METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 };
+
+/**
+ * The settings every worker app maps from the shared variables (workerEnvShape,
+ * metricsVariables, CELLAR_SECRET_KEY): apps spread this into their own config.
+ */
+export function commonWorkerSettings<Key>(env: {
+  LOG_LEVEL: WorkerConfig['logLevel'];
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  DATABASE_URL: string;
+  CELLAR_SECRET_KEY: Key;
+  METRICS_PORT?: number | undefined;
+  METRICS_HOST: string;
+}) {
+  return {
+    logLevel: env.LOG_LEVEL,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    databaseUrl: env.DATABASE_URL,
+    secretKey: env.CELLAR_SECRET_KEY,
+    metrics: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
+  };
+}
