@@ -1,7 +1,7 @@
 import { parseConfig } from '@cellar/common';
 import { DEFAULT_CKU_PROFILE } from '@cellar/ckus';
 import { DEFAULT_REPLICATION_THROTTLE_BYTES_PER_SECOND, LOGICAL_CLUSTER_JOBS } from '@cellar/tenancy';
-import { workerEnvShape } from '@cellar/worker-runtime';
+import { commonWorkerSettings, metricsVariables, workerEnvShape } from '@cellar/worker-runtime';
 import { z } from 'zod';
 import { ckuProfileJson, optional, secretKey } from './config-fragments';
 
@@ -29,8 +29,7 @@ export const tenancyWorkerConfigSchema = z
     /** leader/follower.replication.throttled.rate on the brokers a quarantine moves data between. */
     CELLAR_REPLICATION_THROTTLE_BYTES_PER_SECOND: positiveInt.default(DEFAULT_REPLICATION_THROTTLE_BYTES_PER_SECOND),
     /** Serves Prometheus /metrics on this port when set. */
-    METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
-    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    ...metricsVariables,
     /**
      * A crashed worker's job is taken over once its lock expires and a stalled check runs:
      * recovery takes up to lock + stalled interval. BullMQ's 30 s + 30 s is slow for jobs
@@ -53,14 +52,9 @@ export const tenancyWorkerConfigSchema = z
     CELLAR_FAULT_CRASH_AFTER_STEP: optional(faultStep),
   })
   .transform((env) => ({
-    logLevel: env.LOG_LEVEL,
-    databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
-    redisPrefix: env.REDIS_PREFIX,
-    secretKey: env.CELLAR_SECRET_KEY,
+    ...commonWorkerSettings(env),
     ckuProfile: env.CELLAR_CKU_PROFILE ?? DEFAULT_CKU_PROFILE,
     replicationThrottleBytesPerSecond: env.CELLAR_REPLICATION_THROTTLE_BYTES_PER_SECOND,
-    metrics: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
     queue: {
       lockDurationMs: env.TENANCY_WORKER_LOCK_MS,
       stalledIntervalMs: env.TENANCY_WORKER_STALLED_INTERVAL_MS,
