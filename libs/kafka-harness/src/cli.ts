@@ -1,11 +1,10 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * npm run kafka:fetch | kafka:start | kafka:stop
  *   fetch  resolve the Kafka jars from Maven Central into the cache (once)
  *   start  start the local cluster in the foreground; Ctrl-C stops it
  *   stop   stop a cluster started by `start` in another terminal
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KafkaCluster, stopClusterFromState } from './cluster';
 import { HarnessError } from './errors';
@@ -30,17 +29,22 @@ async function main(command: string | undefined): Promise<void> {
       writeFileSync(pointer, JSON.stringify({ ...info, stateFile: join(info.dataDir, 'cluster.json') }, null, 2), { mode: 0o600 });
       log(`bootstrap servers (SASL/SCRAM-SHA-512): ${info.bootstrapServers.join(',')}`);
       log(`admin user: ${info.admin.username} (password in ${pointer})`);
-      const shutdown = async () => {
-        await cluster.stop();
-        rmSync(pointer, { force: true });
-        process.exit(0);
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      // In the foreground until a signal: the brokers are this process's children and go with it.
+      const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+        const keepAlive = setInterval(() => undefined, 60_000);
+        const stop = (received: NodeJS.Signals) => {
+          clearInterval(keepAlive);
+          resolveSignal(received);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      log(`${signal}: stopping`);
+      await cluster.stop();
+      rmSync(pointer, { force: true });
       return;
     }
     case 'stop': {
-      const { readFileSync } = await import('node:fs');
       let stateFile: string | undefined;
       try {
         stateFile = (JSON.parse(readFileSync(pointer, 'utf8')) as { stateFile: string }).stateFile;
