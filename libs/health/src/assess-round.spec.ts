@@ -33,9 +33,19 @@ describe('assessRound', () => {
     expect(JSON.parse(JSON.stringify(slow))).toEqual(slow);
   });
 
-  it('flags a slow broker on its peers alone (with the z-score) while it has no history yet', () => {
+  it('flags nothing slow while a broker warms up (fewer judged rounds than a history needs)', () => {
     const round = sixBrokers((id, i) => (id === 2 ? 60 : BASE_MS[i]!));
     const { verdicts } = assessRound(round, noMemories, DEFAULT_ASSESSMENT_CONFIG, T0);
+    expect(verdicts.get(2)!.slow).toBe(false);
+    expect(verdicts.get(2)!.evidence.signals.produceMs).toMatchObject({ outlierVsPeers: true, warmingUp: true, flagged: false });
+  });
+
+  it('flags a broker slow on its peers alone (with the z-score) when it was an outlier all through its warm-up', () => {
+    const round = sixBrokers((id, i) => (id === 2 ? 60 : BASE_MS[i]!));
+    const { healths } = simulate(2 * DEFAULT_ASSESSMENT_CONFIG.minHistorySamples, () => round);
+    const memories = new Map([...healths].map(([id, h]) => [id, h.memory]));
+    expect(memories.get(2)!.history.produceMs ?? []).toEqual([]);
+    const { verdicts } = assessRound(round, memories, DEFAULT_ASSESSMENT_CONFIG, T0);
     expect(verdicts.get(2)!.slow).toBe(true);
     expect(verdicts.get(2)!.evidence.fired.map((f) => f.rule)).toContain('slow-vs-peers-no-history');
   });

@@ -14,8 +14,8 @@ import type {
   VerdictRule,
 } from './types';
 
-/** What `assessRound` reads of a broker's memory: its own recent values. */
-export type HistorySource = Pick<BrokerMemory, 'history'>;
+/** What `assessRound` reads of a broker's memory: its own recent values, and how many rounds it was judged. */
+export type HistorySource = Pick<BrokerMemory, 'history'> & Partial<Pick<BrokerMemory, 'rounds'>>;
 
 /**
  * Judges every observed broker of one cluster for one round, against its peers (leave-one-out
@@ -88,7 +88,7 @@ function judgeBroker(
   for (const signal of Object.keys(own) as JudgedSignal[]) {
     const value = own[signal]!;
     const peers = peerValues.map((p) => p[signal]).filter((v): v is number => v !== undefined);
-    const evidence = judgeSignal(signal, value, peers, memory?.history[signal] ?? [], config);
+    const evidence = judgeSignal(signal, value, peers, memory?.history[signal] ?? [], memory?.rounds ?? 0, config);
     signals[signal] = evidence;
     if (!evidence.outlierVsPeers) samples[signal] = round3(value);
     if (evidence.flagged) fired.push(signalRule(signal, evidence, config));
@@ -125,6 +125,7 @@ function judgeSignal(
   value: number,
   peers: readonly number[],
   history: readonly number[],
+  rounds: number,
   config: AssessmentConfig,
 ): SignalEvidence {
   const t = thresholdsFor(signal, config);
@@ -136,6 +137,11 @@ function judgeSignal(
     peerMedian !== null && zScore !== null && value >= t.floor && value > t.ratioToPeers * peerMedian && zScore >= config.minZScore;
   const historyMedian = history.length >= config.minHistorySamples ? median(history) : null;
   const outlierVsHistory = historyMedian === null ? null : value > t.ratioToHistory * historyMedian;
+  // Warm-up: without a history, a broker judged for fewer than twice the rounds a history needs
+  // is not flagged on peers alone (start-up latencies are all over the place). Past that, a
+  // history still too short means the broker was an outlier in most of its rounds (history
+  // learns only peer-consistent values): an outlier all along, and peers alone decide.
+  const warmingUp = historyMedian === null && rounds < 2 * config.minHistorySamples;
   return {
     value: round3(value),
     peerMedian: peerMedian === null ? null : round3(peerMedian),
@@ -146,7 +152,8 @@ function judgeSignal(
     historyCount: history.length,
     outlierVsPeers,
     outlierVsHistory,
-    flagged: outlierVsPeers && outlierVsHistory !== false,
+    warmingUp,
+    flagged: outlierVsPeers && outlierVsHistory !== false && !warmingUp,
   };
 }
 
@@ -166,7 +173,7 @@ function signalRule(signal: JudgedSignal, e: SignalEvidence, config: AssessmentC
     `${signal} ${e.value} > ${t.ratioToPeers}× peer median ${e.peerMedian} (z ${e.zScore} ≥ ${config.minZScore}, floor ${t.floor})` +
     (withHistory
       ? ` and > ${t.ratioToHistory}× own history median ${e.historyMedian}`
-      : ` (history ${e.historyCount} < ${config.minHistorySamples} samples, not judged)`);
+      : ` (history ${e.historyCount} < ${config.minHistorySamples} samples after the warm-up: an outlier all along)`);
   return { rule, kind, signal, detail };
 }
 

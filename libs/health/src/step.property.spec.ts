@@ -88,6 +88,19 @@ describe('health state machine properties', () => {
     );
   });
 
+  it('noise below the threshold while RECOVERING never relapses: the only way out is the cool-down, to HEALTHY', () => {
+    fc.assert(
+      fc.property(arbConfig, arbKind, fc.array(fc.option(arbKind, { nil: null }), { maxLength: 300 }), (config, cause, kinds) => {
+        const bad = Array.from({ length: config[cause].actAt }, () => round(flagsOf(cause)));
+        const clean = Array.from({ length: config.cleanRoundsToRecover }, () => round({}));
+        const before = run([...bad, ...clean], config);
+        expect(before.health.state).toBe('RECOVERING');
+        const after = run(belowThreshold(kinds, config), config, before.health, before.end);
+        expect(after.transitions.map((t) => t.to).filter((to) => to !== 'HEALTHY')).toEqual([]);
+      }),
+    );
+  });
+
   it('alternating flagged and clean rounds never leave HEALTHY, for any kinds and length', () => {
     fc.assert(
       fc.property(arbConfig, fc.array(arbFlagged, { minLength: 1, maxLength: 200 }), (config, flags) => {

@@ -52,9 +52,22 @@ describe('step: detector rounds', () => {
     expect(transitions[3]!.at - transitions[2]!.at).toBe(DEFAULT_HEALTH_CONFIG.recoveryCoolDownMs);
   });
 
-  it('a flag while RECOVERING goes back to the state it recovered from', () => {
-    const { path } = run([...times(3, round({ unreachable: true })), ...times(5, round()), round({ slow: true })]);
+  it('a score back at its suspectAt while RECOVERING goes back to the state it recovered from', () => {
+    const { path } = run([...times(3, round({ unreachable: true })), ...times(5, round()), ...times(3, round({ slow: true }))]);
     expect(path).toEqual(['SUSPECT', 'UNREACHABLE', 'RECOVERING', 'UNREACHABLE']);
+  });
+
+  it('one flagged round while RECOVERING is noise: the recovery goes on, and ends later on a clean round', () => {
+    const cooldownRounds = DEFAULT_HEALTH_CONFIG.recoveryCoolDownMs / ROUND_MS;
+    const { path } = run([
+      ...times(3, round({ unreachable: true })),
+      ...times(5, round()),
+      round({ slow: true }),
+      ...times(cooldownRounds - 2, round()),
+      round({ unreachable: true }),
+      round(),
+    ]);
+    expect(path).toEqual(['SUSPECT', 'UNREACHABLE', 'RECOVERING', 'HEALTHY']);
   });
 
   it('escalates UNREACHABLE past the drain period once: replicas off too', () => {

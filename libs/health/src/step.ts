@@ -87,14 +87,17 @@ function roundStep(health: BrokerHealth, verdict: Verdict, config: HealthConfig,
       return stay();
     }
     case 'RECOVERING': {
-      if (verdict.flagged) {
+      // Scores restart at 0 on entering RECOVERING; one noisy round must not undo a recovery (and
+      // start a second mitigation), so a relapse needs a score back at its suspectAt.
+      const relapsing = mostSevereOver(memory.scores, config, (k) => config[k].suspectAt);
+      if (relapsing) {
         const back = memory.recoveringFrom ?? 'SLOW';
-        return move('relapse', back, `flagged while recovering from ${back}: ${firedText(verdict)}`, {
+        return move('relapse', back, `${scoreText(relapsing, memory, config)} while recovering from ${back}: ${firedText(verdict)}`, {
           recoveringFrom: null,
           escalated: false,
         });
       }
-      if (now - health.since >= config.recoveryCoolDownMs) {
+      if (!verdict.flagged && now - health.since >= config.recoveryCoolDownMs) {
         return move('cool-down-done', 'HEALTHY', `no flag for ${Math.round((now - health.since) / 1000)} s: restore preferred leadership`, {
           recoveringFrom: null,
           scores: { ...ZERO_SCORES },

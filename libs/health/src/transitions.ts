@@ -63,20 +63,20 @@ export const TRANSITIONS: readonly TransitionSpec[] = Object.freeze([
     mitigation: 'NONE',
     condition: 'cleanRoundsToRecover clean rounds in a row',
   },
-  { from: ['RECOVERING'], rule: 'relapse', to: 'SLOW', mitigation: 'MOVE_LEADERSHIP_OFF', condition: 'a flagged round, having recovered from SLOW' },
+  { from: ['RECOVERING'], rule: 'relapse', to: 'SLOW', mitigation: 'MOVE_LEADERSHIP_OFF', condition: 'a score back at its suspectAt, having recovered from SLOW' },
   {
     from: ['RECOVERING'],
     rule: 'relapse',
     to: 'UNREACHABLE',
     mitigation: 'MOVE_LEADERSHIP_OFF',
-    condition: 'a flagged round, having recovered from UNREACHABLE',
+    condition: 'a score back at its suspectAt, having recovered from UNREACHABLE',
   },
   {
     from: ['RECOVERING'],
     rule: 'relapse',
     to: 'STORAGE_STALLED',
     mitigation: 'MOVE_REPLICAS_OFF',
-    condition: 'a flagged round, having recovered from STORAGE_STALLED',
+    condition: 'a score back at its suspectAt, having recovered from STORAGE_STALLED',
   },
   {
     from: ['RECOVERING'],

@@ -97,6 +97,8 @@ export interface SignalEvidence {
   outlierVsPeers: boolean;
   /** Over ratio × its own history median; null when history is too short to say. */
   outlierVsHistory: boolean | null;
+  /** No history yet and judged for fewer than 2 × `minHistorySamples` rounds: never flagged. */
+  warmingUp: boolean;
   /** The signal alone flags the broker this round. */
   flagged: boolean;
 }
