@@ -27,6 +27,8 @@ export const detectorConfigSchema = z
     /** How often every broker is probed and judged. */
     DETECTOR_ROUND_MS: positiveInt.default(3_000),
     DETECTOR_PROBE_TIMEOUT_MS: positiveInt.default(2_000),
+    /** Produce-and-fetch canaries per broker per round; the round reports their medians. */
+    DETECTOR_CANARIES_PER_ROUND: positiveInt.max(20).default(3),
     DETECTOR_SCRAPE_TIMEOUT_MS: positiveInt.default(2_000),
     /** Decide and record mitigations, apply none. */
     DETECTOR_DRY_RUN: z.preprocess(unset, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
@@ -47,6 +49,7 @@ export const detectorConfigSchema = z
     settings: {
       roundIntervalMs: env.DETECTOR_ROUND_MS,
       probeTimeoutMs: env.DETECTOR_PROBE_TIMEOUT_MS,
+      canariesPerRound: env.DETECTOR_CANARIES_PER_ROUND,
       scrapeTimeoutMs: env.DETECTOR_SCRAPE_TIMEOUT_MS,
       dryRun: env.DETECTOR_DRY_RUN,
       maxMitigatedBrokers: env.DETECTOR_MAX_MITIGATED_BROKERS,

@@ -9,6 +9,8 @@ export interface DetectorSettings {
   roundIntervalMs: number;
   /** A canary that takes longer than this counts as failed. */
   probeTimeoutMs: number;
+  /** Produce-and-fetch canaries per broker per round; the round reports their medians. */
+  canariesPerRound: number;
   scrapeTimeoutMs: number;
   /** Decide and record mitigations, apply none. */
   dryRun: boolean;

@@ -37,7 +37,7 @@ export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close():
       runtime = (async () => {
         await ensureProbeTopic(await deps.admins.forCluster(clusterId), brokers, logger);
         const connection = await deps.admins.connectionFor(clusterId);
-        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs), isrShrinks: new Map(), guardWasTripped: false, scraped: new Map(), scraping: null };
+        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs, deps.settings.canariesPerRound), isrShrinks: new Map(), guardWasTripped: false, scraped: new Map(), scraping: null };
       })();
       runtimes.set(clusterId, runtime);
       runtime.catch(() => runtimes.delete(clusterId));
