@@ -283,7 +283,7 @@ describe('quarantine', () => {
         const latest = await stack.deps.prisma.usageSample.findFirst({ where: { logicalClusterId: lc.id }, orderBy: { at: 'desc' } });
         return latest && latest.bytesIn >= BigInt(MESSAGES * 1024) ? latest : undefined;
       },
-      { timeoutMs: 40_000, intervalMs: 1_000, what: 'a usage sample with the produced bytes' },
+      { timeoutMs: 60_000, intervalMs: 1_000, what: 'a usage sample with the produced bytes' },
     );
     expect(sample.partitions).toBe(4);
     await worker.stop();

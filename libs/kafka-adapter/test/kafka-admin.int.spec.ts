@@ -148,7 +148,12 @@ describe('KafkaAdmin against a real cluster', () => {
     const user = uniqueName('int-user');
     const password = 'pw-' + uniqueName('secret');
     await admin.upsertScramUser(user, password);
-    expect(await admin.listScramUsers([user])).toEqual([{ name: user, mechanisms: [{ mechanism: 'SCRAM-SHA-512', iterations: 8192 }] }]);
+    // The controller commits the credential; the broker that answers the describe learns of it from the metadata log a moment later.
+    const listed = await eventually(async () => {
+      const users = await admin.listScramUsers([user]);
+      return users.length > 0 ? users : undefined;
+    }, { what: 'the new credential to propagate' });
+    expect(listed).toEqual([{ name: user, mechanisms: [{ mechanism: 'SCRAM-SHA-512', iterations: 8192 }] }]);
     expect((await admin.listScramUsers()).map((u) => u.name)).toContain(user);
     expect(await kafkaTool(cluster, 'configs', ['--describe', '--entity-type', 'users', '--entity-name', user])).toContain('SCRAM-SHA-512=iterations=8192');
     // Second client: the broker accepts the new credential.
