@@ -284,7 +284,13 @@ describe('balancing a skewed cell on the real cluster', () => {
     const dry = await expectStatus(201, 'POST', `/v1/kafka-clusters/${clusterId}/rebalances`, operatorAuth, { dryRun: true });
     expect(dry).toMatchObject({ state: 'DRY_RUN', dryRun: true });
     expect((dry['moves'] as Json[]).length).toBeGreaterThan(0);
-    expect((dry['predictedAfter'] as Json)['worstCellMaxOverMean']).toBeLessThan((dry['before'] as Json)['worstCellMaxOverMean'] as number);
+    // The skewed cell's own figure: the worst cell of the cluster may be the other one, whose
+    // loads of a few percent the balancer rightly leaves alone.
+    const cellMaxOverMean = (summary: Json) => {
+      const loads = (summary['brokers'] as { cellId: string | null; load: number }[]).filter((b) => b.cellId === cell.id).map((b) => b.load);
+      return Math.max(...loads) / (loads.reduce((sum, l) => sum + l, 0) / loads.length);
+    };
+    expect(cellMaxOverMean(dry['predictedAfter'] as Json)).toBeLessThan(cellMaxOverMean(dry['before'] as Json));
     expect(await stack.deps.prisma.partitionMove.count({ where: { planId: String(dry['id']) } })).toBe(0);
 
     const invariants = watchInvariants();
@@ -339,6 +345,9 @@ describe('balancing a skewed cell on the real cluster', () => {
   }, 400_000);
 
   it(`a balanced cell under steady load makes no move over ${STEADY_RUN_MS / 60_000} minutes`, async () => {
+    // Not vacuous: the balancer is on, and the cell starts balanced (the previous spec balanced it).
+    await putSettings({ enabled: true });
+    expect((await cellLoad()).maxOverMean).toBeLessThan(1 + BASE_SETTINGS.triggerThresholdPct / 100);
     const movesBefore = await stack.deps.prisma.partitionMove.count({ where: { physicalClusterId: clusterId, reason: 'REBALANCE' } });
     const plansBefore = await stack.deps.prisma.rebalancePlan.count({ where: { physicalClusterId: clusterId, trigger: 'scheduled' } });
     const samples: number[] = [];
