@@ -10,7 +10,8 @@ export interface DetectorMetrics {
 }
 
 /**
- * The detector's metrics. Labels are bounded by the fleet: cluster name, broker node id,
+ * The detector's metrics. Labels are bounded by the fleet: cluster (the physical cluster id, as on
+ * every cellar_ metric), broker node id,
  * states, probe kinds, mitigation kinds and outcomes.
  */
 export function createDetectorMetrics(registry: Registry): DetectorMetrics {

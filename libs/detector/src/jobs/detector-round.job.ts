@@ -53,7 +53,7 @@ export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close():
       const clusters = await deps.prisma.physicalCluster.findMany({ where: { status: 'ACTIVE' }, select: { id: true, name: true } });
       await Promise.all(
         clusters.map(async (cluster) => {
-          const log = logger.child({ cluster: cluster.name });
+          const log = logger.child({ cluster: cluster.name, clusterId: cluster.id });
           try {
             await deps.roundLocks.withLock(cluster.id, { actor: 'detector', purpose: 'round' }, async () => {
               const brokers = await deps.prisma.broker.findMany({ where: { clusterId: cluster.id }, orderBy: { nodeId: 'asc' } });
@@ -63,7 +63,7 @@ export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close():
             });
           } catch (error) {
             if (error instanceof ClusterLockBusyError) return; // another process is running this cluster's round
-            deps.metrics?.rounds.inc({ cluster: cluster.name, outcome: 'failed' });
+            deps.metrics?.rounds.inc({ cluster: cluster.id, outcome: 'failed' });
             log.error({ err: error }, 'detector round failed');
           }
         }),
@@ -158,10 +158,10 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
     }
     const { isrShrinksTotal: _total, ...signals } = scraped.signals ?? ({} as BrokerSignals);
     for (const [probeKind, ms] of [['produce', probe.produceMs], ['fetch', probe.fetchMs], ['request', probe.requestMs]] as const) {
-      if (ms !== null) metrics?.probeLatency.observe({ cluster: cluster.name, broker: String(broker.nodeId), probe: probeKind }, ms / 1000);
+      if (ms !== null) metrics?.probeLatency.observe({ cluster: cluster.id, broker: String(broker.nodeId), probe: probeKind }, ms / 1000);
     }
     const ok = probe.error === null && probe.produceMs !== null && probe.fetchMs !== null && probe.requestMs !== null;
-    if (!ok) metrics?.probeFailures.inc({ cluster: cluster.name, broker: String(broker.nodeId) });
+    if (!ok) metrics?.probeFailures.inc({ cluster: cluster.id, broker: String(broker.nodeId) });
     return {
       nodeId: broker.nodeId,
       cellId: broker.cellId,
@@ -174,7 +174,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
   const healths = new Map(brokers.map((b) => [b.nodeId, healthOf(b)]));
   const assessment = assessRound(observations, new Map([...healths].map(([id, h]) => [id, h.memory])), settings.assessment, now);
   const guard = assessment.guard;
-  metrics?.rounds.inc({ cluster: cluster.name, outcome: guard.tripped ? 'guard' : 'judged' });
+  metrics?.rounds.inc({ cluster: cluster.id, outcome: guard.tripped ? 'guard' : 'judged' });
   if (guard.tripped !== runtime.guardWasTripped) {
     runtime.guardWasTripped = guard.tripped;
     if (guard.tripped) logger.warn({ guard }, 'too many brokers look bad at once: suspecting the probe path or the network, not acting');
@@ -211,7 +211,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
     if (!verdict) continue;
     const input: HealthInput = { kind: 'round', verdict, guardTripped: guard.tripped };
     const { state } = await applyStep(deps, cluster, broker, healths.get(broker.nodeId)!, input, now, logger);
-    setStateGauge(deps, cluster.name, broker.nodeId, state);
+    setStateGauge(deps, cluster.id, broker.nodeId, state);
   }
 }
 
@@ -259,7 +259,7 @@ export async function applyStep(
     mitigationId = await decideMitigation(deps, tx, cluster, broker, transition, correlationId);
   });
   deps.metrics?.transitions.inc({ from: transition.from, to: transition.to });
-  setStateGauge(deps, cluster.name, broker.nodeId, next.state);
+  setStateGauge(deps, cluster.id, broker.nodeId, next.state);
   logger.info({ broker: broker.nodeId, from: transition.from, to: transition.to, rule: transition.rule, mitigation: transition.mitigation, mitigationId }, transition.reason);
   if (mitigationId) await deps.jobs.mitigate(mitigationId);
   return { state: next.state, transition, ...(mitigationId ? { mitigationId } : {}) };
