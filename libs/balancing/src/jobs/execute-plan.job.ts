@@ -74,10 +74,12 @@ export function executePlanJob(deps: BalancingDeps): JobDefinition<typeof planJo
   };
 }
 
-export async function executePlan(deps: BalancingDeps, planId: string, logger: Logger): Promise<void> {
+export async function executePlan(deps: BalancingDeps, planId: string, jobLogger: Logger): Promise<void> {
   const { prisma } = deps;
   let plan = await prisma.rebalancePlan.findUnique({ where: { id: planId } });
   if (!plan) throw new UnrecoverableError(`rebalance plan ${planId} does not exist`);
+  // Every line of the plan's execution, the Kafka reassignments included, carries the id of the request or round that made it.
+  const logger = jobLogger.child({ correlationId: plan.correlationId, clusterId: plan.physicalClusterId });
   if (FINAL.includes(plan.state)) return;
   if (plan.state === 'PLANNED') {
     await prisma.rebalancePlan.updateMany({ where: { id: planId, state: 'PLANNED' }, data: { state: 'EXECUTING', startedAt: new Date(), step: 'executing', version: { increment: 1 } } });
