@@ -10,3 +10,4 @@ export * from './load/broker-scrape';
 export * from './load/load-model';
 export * from './load/load-state.store';
 export * from './plan-rebalance';
+export * from './load-history';
