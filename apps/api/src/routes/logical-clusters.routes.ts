@@ -20,6 +20,7 @@ import {
   type VisibleLogicalCluster,
 } from './logical-cluster.access';
 import { chooseCell, readCellCapacityCkus, regionCells } from './logical-cluster.placement';
+import { throughputOf } from './usage.view';
 
 const TAGS = ['logical clusters'];
 
@@ -478,17 +479,11 @@ export const logicalClustersRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (
         partitionsUsed(prisma, row.id),
         prisma.credential.count({ where: { logicalClusterId: row.id, status: 'ACTIVE' } }),
       ]);
-      const [latest, previous] = samples;
-      const seconds = latest && previous ? (latest.at.getTime() - previous.at.getTime()) / 1000 : 0;
-      // Counters restart with a broker; a negative difference is a reset, not negative traffic.
-      const rate = (now: bigint, before: bigint) => Math.max(0, Number(now - before) / seconds);
+      const [latest] = samples;
       return {
         logicalClusterId: row.id,
         at: latest ? latest.at.toISOString() : null,
-        throughput:
-          latest && previous && seconds > 0
-            ? { ingressBytesPerSecond: rate(latest.bytesIn, previous.bytesIn), egressBytesPerSecond: rate(latest.bytesOut, previous.bytesOut) }
-            : null,
+        throughput: throughputOf(samples),
         totals: { bytesIn: latest ? Number(latest.bytesIn) : 0, bytesOut: latest ? Number(latest.bytesOut) : 0 },
         partitions: { used, limit: limits.partitions },
         apiKeys: { active: activeKeys, limit: API_KEYS_PER_LOGICAL_CLUSTER },

@@ -1,3 +1,4 @@
+import { progressOf } from '@cellar/balancing';
 import { DetectorError } from '@cellar/detector';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -5,6 +6,7 @@ import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
 import { mitigationSchema, mitigationShape, mitigationView } from './mitigation.view';
 import { operatorOnly } from './operator-only';
+import { progressSchema } from './rebalances.routes';
 
 const TAGS = ['broker health'];
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
@@ -39,7 +41,7 @@ export const mitigationsRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app,
         summary: 'Mitigations, newest first (filter by cluster, broker, state or correlation id)',
         tags: TAGS,
         querystring: listQuery,
-        response: { 200: z.object({ items: z.array(mitigationSchema) }).meta({ id: 'MitigationList' }), ...errors },
+        response: { 200: z.object({ items: z.array(mitigationSchema.extend({ progress: progressSchema })) }).meta({ id: 'MitigationList' }), ...errors },
       },
     },
     async (request) => {
@@ -54,7 +56,8 @@ export const mitigationsRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app,
         orderBy: { createdAt: 'desc' },
         take: limit,
       });
-      return { items: rows.map(mitigationView) };
+      const moves = await prisma.partitionMove.findMany({ where: { mitigationId: { in: rows.map((r) => r.id) } }, select: { mitigationId: true, state: true, bytes: true } });
+      return { items: rows.map((row) => ({ ...mitigationView(row), progress: progressOf(moves.filter((m) => m.mitigationId === row.id)) })) };
     },
   );
 

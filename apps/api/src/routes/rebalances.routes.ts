@@ -34,7 +34,8 @@ const moveSchema = z.object({
   error: z.string().nullable(),
 });
 
-const progress = z.object({
+/** Partition moves by state and the bytes they copy: of a rebalance plan, or of a mitigation. */
+export const progressSchema = z.object({
   moves: z.number().int(),
   done: z.number().int(),
   cancelled: z.number().int(),
@@ -53,7 +54,7 @@ const planSummary = z.object({
   reason: z.string().nullable().meta({ description: "The planner's one-sentence why (or why not)." }),
   before: loadSummary.nullable(),
   predictedAfter: loadSummary.nullable(),
-  progress,
+  progress: progressSchema,
   error: z.string().nullable(),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
