@@ -238,6 +238,12 @@ describe('registering a physical Kafka cluster', () => {
     expect(JSON.stringify(events)).not.toContain(testStack().kafka.admin.password);
   });
 
+  it('names the cluster on /metrics, so Grafana can show names for the ids every cellar_ metric carries', async () => {
+    const metrics = await stack.app.inject({ method: 'GET', url: '/metrics' });
+    const { name, region } = cluster.view;
+    expect(metrics.body).toContain(`cellar_kafka_cluster_info{cluster="${cluster.clusterId}",name="${name}",region="${region}"} 1`);
+  });
+
   it('re-discovers brokers: new ones added in no cell, gone ones kept and reported', async () => {
     const kafka = testStack().kafka;
     // A second row for the same Kafka (no kafkaClusterId), knowing brokers 1..4 and a broker 99 Kafka never had.

@@ -8,8 +8,9 @@ const STATUSES = ['PROVISIONING', 'READY', 'UPDATING', 'DELETING', 'FAILED'] as 
 /**
  * Provisioning gauges read from PostgreSQL at scrape time (the source of truth, so every
  * API replica reports the same numbers). Labels are bounded: status, physical cluster and
- * cell ids, never a tenant or logical cluster id. Requests are counted by route and status
- * in cellar_http_request_duration_seconds; job outcomes by the worker's cellar_tenancy_jobs_total.
+ * cell ids, a physical cluster's name and region, never a tenant or logical cluster id. Requests
+ * are counted by route and status in cellar_http_request_duration_seconds; job outcomes by the
+ * worker's cellar_tenancy_jobs_total.
  */
 export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
   async (app, { prisma }) => {
@@ -22,6 +23,21 @@ export const tenancyMetricsPlugin = fp<{ prisma: PrismaClient }>(
       async collect() {
         const rows = await prisma.logicalCluster.groupBy({ by: ['status'], _count: { _all: true }, where: { status: { not: 'DELETED' } } });
         for (const status of STATUSES) this.set({ status }, rows.find((row) => row.status === status)?._count._all ?? 0);
+      },
+    });
+
+    // An info metric: every other cellar_ series labels its cluster by id, which dashboards
+    // join with this for the name; the brokers' JMX series carry that name as cluster_name.
+    new Gauge({
+      name: 'cellar_kafka_cluster_info',
+      help: 'One series per registered physical cluster, always 1: its id (cluster), name and region.',
+      labelNames: ['cluster', 'name', 'region'] as const,
+      registers,
+      async collect() {
+        const clusters = await prisma.physicalCluster.findMany({ select: { id: true, name: true, region: true } });
+        // Reset first, so a series lasts only as long as its row.
+        this.reset();
+        for (const cluster of clusters) this.set({ cluster: cluster.id, name: cluster.name, region: cluster.region }, 1);
       },
     });
 
