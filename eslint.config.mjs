@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 /**
  * One config for the whole workspace. Module boundaries follow STYLE.md:
@@ -42,6 +43,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The dashboard's page scripts run in the browser, with uPlot loaded beside them.
+    files: ['apps/api/dashboard/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser, uPlot: 'readonly' } },
   },
   {
     // Only the Kafka adapter may import a Kafka client. Integration specs may use one as the

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config';
 import { authPlugin, type ResolveTenantToken } from './plugins/auth.plugin';
+import { dashboardPlugin } from './plugins/dashboard.plugin';
 import { idempotencyPlugin } from './plugins/idempotency.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { openapiPlugin } from './plugins/openapi.plugin';
@@ -13,11 +14,13 @@ import { DEFAULT_READINESS_TIMEOUT_MS, healthRoutes } from './routes/health.rout
 import { apiKeysRoutes } from './routes/api-keys.routes';
 import { balancerRoutes } from './routes/balancer.routes';
 import { brokerHealthRoutes } from './routes/broker-health.routes';
+import { cellUsageRoutes } from './routes/cell-usage.routes';
 import { mitigationsRoutes } from './routes/mitigations.routes';
 import { kafkaClustersRoutes } from './routes/kafka-clusters.routes';
 import { logicalClustersRoutes } from './routes/logical-clusters.routes';
 import { quarantineRoutes } from './routes/quarantine.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
+import { timelineRoutes } from './routes/timeline.routes';
 import { topicsRoutes } from './routes/topics.routes';
 import { whoamiRoutes } from './routes/whoami.routes';
 import type { TenancyDeps } from './tenancy-deps';
@@ -57,6 +60,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
   });
   if (deps.tenancy) await app.register(idempotencyPlugin, { prisma: deps.tenancy.prisma, secretKey: deps.tenancy.secretKey });
   await app.register(metricsPlugin);
+  await app.register(dashboardPlugin);
 
   await app.register(healthRoutes, {
     checks: deps.readinessChecks,
@@ -65,7 +69,7 @@ export async function buildApp(config: ApiConfig, deps: AppDeps) {
   await app.register(whoamiRoutes);
   if (deps.tenancy) {
     await app.register(tenancyMetricsPlugin, { prisma: deps.tenancy.prisma });
-    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes, brokerHealthRoutes, mitigationsRoutes]) {
+    for (const routes of [tenantsRoutes, kafkaClustersRoutes, logicalClustersRoutes, topicsRoutes, apiKeysRoutes, quarantineRoutes, brokerHealthRoutes, mitigationsRoutes, timelineRoutes, cellUsageRoutes]) {
       await app.register(routes, deps.tenancy);
     }
     await app.register(balancerRoutes, { ...deps.tenancy, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
