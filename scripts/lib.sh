@@ -42,3 +42,18 @@ ensure_dependencies() {
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)' \
     || fail "node_modules/.bin/node is $(node -v), older than 22.12: delete node_modules and run again"
 }
+
+# The dashboard's browser test drives Debian's Chromium (playwright-core downloads no browser).
+# Installed from Debian's packages when missing and this user may; otherwise one line says how.
+ensure_chromium() {
+  local chromium="${CELLAR_CHROMIUM:-/usr/bin/chromium}"
+  [[ -x "$chromium" ]] && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    printf 'cellar: installing Chromium from Debian packages for the dashboard browser test (once)\n'
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+      || fail "apt-get install chromium failed: install Chromium (Debian: apt-get install chromium) or set CELLAR_CHROMIUM to a Chromium binary"
+  fi
+  [[ -x "$chromium" ]] || fail "Chromium is missing at $chromium: install it (Debian: apt-get install chromium) or set CELLAR_CHROMIUM"
+  export CELLAR_CHROMIUM="$chromium"
+}

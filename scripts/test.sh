@@ -3,6 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 require_prerequisites
 ensure_dependencies
+ensure_chromium
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 started=$(date +%s)
 printf 'cellar: lint, type-check and unit tests (nx run-many)\n'

@@ -4,23 +4,14 @@
  * in-process `inject()` tests cannot see.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { eventually, testStack } from '@cellar/test-support';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR_TOKEN, SECRET_KEY_BASE64 } from '../src/test-fixtures';
+import { freePort } from './support/worker';
 
 const stack = testStack();
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('the API process', () => {
   it('starts from src/main.ts, reports ready against the real stack, and exits 0 on SIGTERM', async () => {

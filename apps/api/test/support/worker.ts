@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { testStack } from '@cellar/test-support';
-import { SECRET_KEY_BASE64 } from '../../src/test-fixtures';
+import { OPERATOR_TOKEN, SECRET_KEY_BASE64 } from '../../src/test-fixtures';
 import { TEST_CKU_PROFILE } from './stack-app';
 
 const API_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,6 +41,33 @@ export function startDetector(redisPrefix: string, env: Record<string, string> =
 /** The real balancer (apps/balancer/src/main.ts) on the test stack and the queue under `redisPrefix`. */
 export function startBalancer(redisPrefix: string, env: Record<string, string> = {}): TenancyWorkerProcess {
   return startWorkerProcess(BALANCER_ROOT, 'src/main.ts', redisPrefix, env);
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * The real API (apps/api/src/main.ts, as `npm run up` starts it) listening on `port`, on the
+ * test stack and the queues under `redisPrefix`, with the test operator token.
+ */
+export function startApi(redisPrefix: string, port: number, env: Record<string, string> = {}): TenancyWorkerProcess {
+  const stack = testStack();
+  return startWorkerProcess(API_ROOT, 'src/main.ts', redisPrefix, {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    CELLAR_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    KAFKA_BOOTSTRAP_SERVERS: stack.kafka.bootstrapServers.join(','),
+    KAFKA_ADMIN_USERNAME: stack.kafka.admin.username,
+    KAFKA_ADMIN_PASSWORD: stack.kafka.admin.password,
+    ...env,
+  });
 }
 
 function startWorkerProcess(root: string, entry: string, redisPrefix: string, env: Record<string, string>): TenancyWorkerProcess {
