@@ -42,6 +42,18 @@ async function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A port the system picks for a worker's /metrics (nobody listens on it right now). */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 async function waitForReady(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
@@ -155,10 +167,17 @@ async function main(): Promise<void> {
       KAFKA_ADMIN_PASSWORD: info.admin.password,
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
     };
+    // Each worker serves its own /metrics (the API serves its own on its port).
+    const metricsPorts = new Map<string, number>();
+    for (const [name] of APPS) if (name !== 'api') metricsPorts.set(name, await freePort(API_HOST));
     for (const [name, entry] of APPS) {
       const logFile = join(STATE_DIR, 'logs', `${name}.log`);
       const out = openSync(logFile, 'a');
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', out, out] });
+      const metricsPort = metricsPorts.get(name);
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        env: { ...env, ...(metricsPort ? { METRICS_HOST: API_HOST, METRICS_PORT: String(metricsPort) } : {}) },
+        stdio: ['ignore', out, out],
+      });
       child.once('exit', (code, signal) => {
         if (!stopping) {
           say(`${name} exited (${signal ?? code}); see ${logFile}; stopping everything`);
@@ -191,9 +210,11 @@ async function main(): Promise<void> {
       '',
       'Cellar is up.',
       `  API             ${base}`,
+      `  dashboard       ${base}/dashboard#token=${encodeURIComponent(operatorToken)}`,
+      `                  (the token rides in the fragment, which the browser never sends; the page keeps it for this tab only)`,
       `  API docs        ${base}/docs`,
       `  readiness       ${base}/readyz`,
-      `  metrics         ${base}/metrics`,
+      `  metrics         ${base}/metrics; ${[...metricsPorts].map(([name, port]) => `${name} http://${API_HOST}:${port}/metrics`).join(', ')}`,
       `  operator token  ${operatorToken}`,
       `                  (kept in ${join(STATE_DIR, 'operator-token')}; try: curl -H "Authorization: Bearer $(cat .cellar/operator-token)" ${base}/v1/whoami)`,
       `  Kafka           ${info.version}, bootstrap ${info.bootstrapServers.join(',')} (SASL_PLAINTEXT, SCRAM-SHA-512)`,
