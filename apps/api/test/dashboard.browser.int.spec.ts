@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -120,6 +120,12 @@ afterAll(async () => {
   if (loadTimer) clearInterval(loadTimer);
   await browser?.close().catch(() => undefined);
   await Promise.allSettled(processes.map((p) => p.stop()));
+  // What the detector saw and decided, for reading a failure after the database is gone.
+  const since = new Date(Date.now() - 30 * 60_000);
+  const samples = await stack?.deps.prisma.brokerSample.findMany({ where: { physicalClusterId: clusterId, at: { gte: since } }, orderBy: { at: 'asc' } }).catch(() => []);
+  const transitions = await stack?.deps.prisma.brokerHealthTransition.findMany({ where: { physicalClusterId: clusterId, at: { gte: since } }, orderBy: { at: 'asc' } }).catch(() => []);
+  writeFileSync(join(OUTPUT, 'dashboard-detector.json'), JSON.stringify({ samples, transitions }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1));
+  writeFileSync(join(OUTPUT, 'dashboard-processes.log'), processes.map((p) => p.output()).join('\n'));
   await producer?.disconnect().catch(() => undefined);
   await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
