@@ -14,8 +14,8 @@ import type {
   VerdictRule,
 } from './types';
 
-/** What `assessRound` reads of a broker's memory: its own recent values, and how many rounds it was judged. */
-export type HistorySource = Pick<BrokerMemory, 'history'> & Partial<Pick<BrokerMemory, 'rounds'>>;
+/** What `assessRound` reads of a broker's memory: its own recent values, and its outlier rounds without them. */
+export type HistorySource = Pick<BrokerMemory, 'history'> & Partial<Pick<BrokerMemory, 'outlierRounds'>>;
 
 /**
  * Judges every observed broker of one cluster for one round, against its peers (leave-one-out
@@ -69,7 +69,7 @@ function judgeBroker(
 
   if (fenced) fired.push({ rule: 'fenced', kind: 'unreachable', detail: 'the controller no longer lists the broker as alive' });
   if (!probe.ok && !produceFailsFetchWorks) {
-    fired.push({ rule: 'probe-failed', kind: 'unreachable', detail: 'the canary probe failed or timed out' });
+    fired.push({ rule: 'probe-failed', kind: 'unreachable', detail: probe.error ? `the canary probe failed: ${probe.error}` : 'the canary probe failed or timed out' });
   }
   const unreachable = fired.length > 0;
   if (produceFailsFetchWorks) {
@@ -88,7 +88,7 @@ function judgeBroker(
   for (const signal of Object.keys(own) as JudgedSignal[]) {
     const value = own[signal]!;
     const peers = peerValues.map((p) => p[signal]).filter((v): v is number => v !== undefined);
-    const evidence = judgeSignal(signal, value, peers, memory?.history[signal] ?? [], memory?.rounds ?? 0, config);
+    const evidence = judgeSignal(signal, value, peers, memory?.history[signal] ?? [], memory?.outlierRounds?.[signal] ?? 0, config);
     signals[signal] = evidence;
     if (!evidence.outlierVsPeers) samples[signal] = round3(value);
     if (evidence.flagged) fired.push(signalRule(signal, evidence, config));
@@ -125,7 +125,7 @@ function judgeSignal(
   value: number,
   peers: readonly number[],
   history: readonly number[],
-  rounds: number,
+  outlierRounds: number,
   config: AssessmentConfig,
 ): SignalEvidence {
   const t = thresholdsFor(signal, config);
@@ -137,11 +137,12 @@ function judgeSignal(
     peerMedian !== null && zScore !== null && value >= t.floor && value > t.ratioToPeers * peerMedian && zScore >= config.minZScore;
   const historyMedian = history.length >= config.minHistorySamples ? median(history) : null;
   const outlierVsHistory = historyMedian === null ? null : value > t.ratioToHistory * historyMedian;
-  // Warm-up: without a history, a broker judged for fewer than twice the rounds a history needs
-  // is not flagged on peers alone (start-up latencies are all over the place). Past that, a
-  // history still too short means the broker was an outlier in most of its rounds (history
-  // learns only peer-consistent values): an outlier all along, and peers alone decide.
-  const warmingUp = historyMedian === null && rounds < 2 * config.minHistorySamples;
+  // Without a history to judge by, peers alone decide only once the signal has been an outlier
+  // for as many rounds as a history needs: the broker was an outlier all along (history learns
+  // only peer-consistent values). Before that, a start-up spike or a signal seldom measured
+  // would be judged on a handful of values (peers alone flagged brokers in the real cluster's
+  // first half-minute).
+  const warmingUp = historyMedian === null && outlierRounds < config.minHistorySamples;
   return {
     value: round3(value),
     peerMedian: peerMedian === null ? null : round3(peerMedian),
@@ -173,7 +174,7 @@ function signalRule(signal: JudgedSignal, e: SignalEvidence, config: AssessmentC
     `${signal} ${e.value} > ${t.ratioToPeers}× peer median ${e.peerMedian} (z ${e.zScore} ≥ ${config.minZScore}, floor ${t.floor})` +
     (withHistory
       ? ` and > ${t.ratioToHistory}× own history median ${e.historyMedian}`
-      : ` (history ${e.historyCount} < ${config.minHistorySamples} samples after the warm-up: an outlier all along)`);
+      : ` (no history: an outlier against peers in ${config.minHistorySamples}+ rounds, all along)`);
   return { rule, kind, signal, detail };
 }
 

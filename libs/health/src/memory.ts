@@ -14,6 +14,7 @@ export function emptyMemory(): BrokerMemory {
     recoveringFrom: null,
     escalated: false,
     history: {},
+    outlierRounds: {},
   };
 }
 
@@ -36,6 +37,8 @@ export const BrokerMemorySchema = z.object({
   recoveringFrom: z.enum(['SLOW', 'UNREACHABLE', 'STORAGE_STALLED']).nullable(),
   escalated: z.boolean(),
   history: historySchema,
+  // Added later: a memory stored before it reads as none counted yet.
+  outlierRounds: z.partialRecord(z.enum(JUDGED_SIGNALS), count).default({}),
 });
 
 /**

@@ -12,11 +12,15 @@ import {
   type HealthTransition,
   type JudgedSignal,
   type OperatorAction,
+  type SignalEvidence,
   type Scores,
   type StepResult,
   type TransitionRule,
   type Verdict,
 } from './types';
+
+/** Enough to pass any sensible `minHistorySamples`; the count only needs to reach it. */
+const OUTLIER_ROUNDS_CAP = 1_000;
 
 const STATE_OF_KIND: Record<FlagKind, BadState> = { slow: 'SLOW', unreachable: 'UNREACHABLE', storageStalled: 'STORAGE_STALLED' };
 const ZERO_SCORES: Scores = Object.freeze({ slow: 0, unreachable: 0, storageStalled: 0 });
@@ -127,6 +131,12 @@ function rememberRound(memory: BrokerMemory, verdict: Verdict, config: HealthCon
   for (const [signal, value] of Object.entries(verdict.samples) as [JudgedSignal, number][]) {
     if (Number.isFinite(value)) history[signal] = pushBounded(history[signal], value, config.historySize);
   }
+  // Outlier rounds of signals that had no history to be judged by (see assessRound's warm-up).
+  const outlierRounds = { ...(memory.outlierRounds ?? {}) };
+  for (const [signal, evidence] of Object.entries(verdict.evidence.signals) as [JudgedSignal, SignalEvidence][]) {
+    if (evidence.historyMedian !== null) delete outlierRounds[signal];
+    else if (evidence.outlierVsPeers) outlierRounds[signal] = Math.min((outlierRounds[signal] ?? 0) + 1, OUTLIER_ROUNDS_CAP);
+  }
   return {
     ...memory,
     scores,
@@ -135,6 +145,7 @@ function rememberRound(memory: BrokerMemory, verdict: Verdict, config: HealthCon
     lastRoundAt: now,
     lastFlaggedAt: verdict.flagged ? now : memory.lastFlaggedAt,
     history,
+    outlierRounds,
   };
 }
 

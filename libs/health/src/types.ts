@@ -56,6 +56,8 @@ export interface BrokerObservation {
     requestMs: number | null;
     /** false: the probe failed or timed out (which half failed shows as a null latency). */
     ok: boolean;
+    /** What the prober said went wrong, shown as evidence. */
+    error?: string | null;
   };
   /** null: the scrape failed (on its own never a flag: the metrics endpoint is not the broker). */
   signals: BrokerSignals | null;
@@ -97,7 +99,7 @@ export interface SignalEvidence {
   outlierVsPeers: boolean;
   /** Over ratio × its own history median; null when history is too short to say. */
   outlierVsHistory: boolean | null;
-  /** No history yet and judged for fewer than 2 × `minHistorySamples` rounds: never flagged. */
+  /** No history to judge by, and an outlier against peers in fewer than `minHistorySamples` rounds so far: never flagged. */
   warmingUp: boolean;
   /** The signal alone flags the broker this round. */
   flagged: boolean;
@@ -188,6 +190,12 @@ export interface BrokerMemory {
   escalated: boolean;
   /** Ring buffers of the broker's own recent values, oldest first, at most `historySize` each. */
   history: Partial<Record<JudgedSignal, number[]>>;
+  /**
+   * Per signal, the rounds it was an outlier against its peers while its history was still too
+   * short to judge (capped at `minHistorySamples`): that many and the broker was an outlier all
+   * along, so peers alone may flag it. Dropped once the history is long enough.
+   */
+  outlierRounds: Partial<Record<JudgedSignal, number>>;
 }
 
 /** A broker's health: state, when it entered it (epoch ms), and memory. */

@@ -165,7 +165,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
     return {
       nodeId: broker.nodeId,
       cellId: broker.cellId,
-      probe: { produceMs: probe.produceMs, fetchMs: probe.fetchMs, requestMs: probe.requestMs, ok },
+      probe: { produceMs: probe.produceMs, fetchMs: probe.fetchMs, requestMs: probe.requestMs, ok, error: probe.error },
       signals: scraped.signals ? { ...signals, isrShrinksPerSec } : null,
       fenced: fenced.has(broker.nodeId),
     };
