@@ -11,7 +11,7 @@ export interface SlotOrder {
 export class BrokerHeap {
   private readonly items: number[] = [];
 
-  /** `position` may be shared by heaps whose slot sets are disjoint (one heap per rack). */
+  /** `position` (filled with -1) may be shared by heaps whose slot sets are disjoint (one heap per rack). */
   constructor(
     private readonly order: SlotOrder,
     private readonly position: Int32Array,
@@ -26,14 +26,21 @@ export class BrokerHeap {
     return this.items.length === 0 ? -1 : (this.items[0] as number);
   }
 
+  /** Whether `slot` is in this heap (positions of slots never pushed, or removed, are -1). */
+  has(slot: number): boolean {
+    return (this.position[slot] as number) >= 0;
+  }
+
   push(slot: number): void {
     this.items.push(slot);
     this.position[slot] = this.items.length - 1;
     this.up(this.items.length - 1);
   }
 
+  /** Takes `slot` out; a slot not in the heap is left alone. */
   remove(slot: number): void {
     const at = this.position[slot] as number;
+    if (at < 0) return;
     const last = this.items.pop() as number;
     this.position[slot] = -1;
     if (at === this.items.length) return;
@@ -43,9 +50,11 @@ export class BrokerHeap {
     this.down(this.position[last] as number);
   }
 
-  /** Restores the order after `slot`'s key changed. */
+  /** Restores the order after `slot`'s key changed; a slot not in the heap is left alone. */
   update(slot: number): void {
-    this.up(this.position[slot] as number);
+    const at = this.position[slot] as number;
+    if (at < 0) return;
+    this.up(at);
     this.down(this.position[slot] as number);
   }
 

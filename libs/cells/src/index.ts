@@ -5,3 +5,4 @@ export { placeTenant, type PlaceTenantRequest, type PlacementCandidate, type Ten
 export { placeReplicas, type PlaceReplicasRequest, type ReplicaPlacement } from './replica-placement';
 
 export { seededRandom } from './seeded-random';
+export { BrokerHeap, type SlotOrder } from './broker-heap';

@@ -100,8 +100,8 @@ class CellModel {
     // Heaps of one kind hold disjoint slots, so they share one position array.
     const leaderOrder: SlotOrder = { before: (a, b) => this.leaderFirst(a, b) };
     const followerOrder: SlotOrder = { before: (a, b) => this.followerFirst(a, b) };
-    const leaderPositions = new Int32Array(n);
-    const followerPositions = new Int32Array(n);
+    const leaderPositions = new Int32Array(n).fill(-1);
+    const followerPositions = new Int32Array(n).fill(-1);
     this.leaderHeaps = rackNames.map(() => new BrokerHeap(leaderOrder, leaderPositions));
     this.followerHeaps = rackNames.map(() => new BrokerHeap(followerOrder, followerPositions));
     for (let slot = 0; slot < n; slot++) {

@@ -1,7 +1,7 @@
 import type { ClusterModel } from './cluster-model';
 import { eligible, goalMetric, GoalBand, leadershipMatters, type MoveDelta } from './goals';
 import type { PlanState } from './plan-state';
-import { SlotHeap } from './slot-heap';
+import { BrokerHeap } from '@cellar/cells';
 import { SortedSlots } from './sorted-slots';
 import type { Goal } from './types';
 
@@ -76,7 +76,7 @@ class GoalPass {
   private readonly takeDead: Uint8Array;
   /** Priority of each broker in the over-the-band sweep, and the heap while it runs. */
   private readonly excess: Float64Array;
-  private overHeap: SlotHeap | null = null;
+  private overHeap: BrokerHeap | null = null;
   /** Reused move deltas: candidates are evaluated one at a time. */
   private readonly replicaScratch: MoveDelta = { in: 0, out: 0, disk: 0, leaders: 0, replicas: 0 };
   private readonly leadershipScratch: MoveDelta = { in: 0, out: 0, disk: 0, leaders: 1, replicas: 0 };
@@ -134,7 +134,12 @@ class GoalPass {
 
   sweepOver(): void {
     const model = this.model;
-    const heap = new SlotHeap(this.excess, model.brokerCount);
+    // Most excess first; ties to the lower slot, so plans are deterministic.
+    const excess = this.excess;
+    const heap = new BrokerHeap(
+      { before: (a, b) => (excess[a] as number) > (excess[b] as number) || (excess[a] === excess[b] && a < b) },
+      new Int32Array(model.brokerCount).fill(-1),
+    );
     this.overHeap = heap;
     for (let b = 0; b < model.brokerCount; b++) {
       if (!this.eligibleMask[b]) continue;
