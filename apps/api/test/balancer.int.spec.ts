@@ -1,9 +1,10 @@
 import { kafkaTool } from '@cellar/kafka-harness';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorAuth } from '../src/test-fixtures';
 import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
+import { secondClient } from './support/kafka-client';
 import { expectStatus as expectStatusOf, request, type Headers, type Json, type Method } from './support/http';
 import { buildStackApp } from './support/stack-app';
 import { startBalancer as startBalancerProcess, startTenancyWorker, type TenancyWorkerProcess as WorkerProcess } from './support/worker';
@@ -35,7 +36,7 @@ let cell: { id: string; brokerIds: number[] };
 let lc: { id: string; prefix: string };
 let topic: string;
 let producer: { stop(): Promise<void> } | undefined;
-let secondClient: Admin;
+let checker: Admin;
 const balancers: WorkerProcess[] = [];
 const figures: Record<string, unknown> = {};
 
@@ -58,7 +59,7 @@ function startBalancer(env: Record<string, string> = {}): WorkerProcess {
 
 /** Produces ~PRODUCE_BYTES_PER_SECOND round-robin over the partitions until stopped. */
 async function startProducing(username: string, password: string): Promise<{ stop(): Promise<void> }> {
-  const client = new Kafka({ clientId: 'balancer-spec', brokers: kafka().bootstrapServers, sasl: { mechanism: 'scram-sha-512', username, password }, logLevel: logLevel.NOTHING });
+  const client = secondClient('balancer-spec', { username, password });
   const p: Producer = client.producer();
   await eventually(() => p.connect().then(() => true), { what: 'the SCRAM credential to propagate' });
   let running = true;
@@ -134,7 +135,7 @@ function watchInvariants(): { stop(): Promise<string[]>; checks(): number } {
   const racks = rackOf();
   const loop = (async () => {
     while (running) {
-      const metadata = await secondClient.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      const metadata = await checker.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
       for (const p of metadata?.topics[0]?.partitions ?? []) {
         const target = p.replicas.filter((r) => !(p.offlineReplicas ?? []).includes(r));
         if (target.some((r) => !cell.brokerIds.includes(r))) violations.push(`p${p.partitionId} replicas ${p.replicas} leave cell ${cell.brokerIds}`);
@@ -204,9 +205,9 @@ beforeAll(async () => {
   } finally {
     await worker.stop();
   }
-  const admin = new Kafka({ clientId: 'balancer-spec-check', brokers: kafka().bootstrapServers, sasl: { mechanism: 'scram-sha-512', username: kafka().admin.username, password: kafka().admin.password }, logLevel: logLevel.NOTHING }).admin();
+  const admin = secondClient('balancer-spec-check').admin();
   await admin.connect();
-  secondClient = admin;
+  checker = admin;
 }, 300_000);
 
 afterAll(async () => {
@@ -220,7 +221,7 @@ afterAll(async () => {
     await eventually(async () => ((await call('GET', `/v1/logical-clusters/${lc.id}`, operatorAuth)).status === 404 ? true : undefined), { timeoutMs: 90_000, what: 'deleted' }).catch(() => undefined);
     await worker.stop();
   }
-  await secondClient?.disconnect();
+  await checker?.disconnect();
   await stack?.close();
   console.info('[balancer figures]', JSON.stringify(figures, null, 2));
 }, 300_000);
@@ -428,7 +429,7 @@ describe('load oscillating around the trigger threshold', () => {
     // Extra produce into the partitions one broker leads, 10 s on and 10 s off: the raw
     // imbalance crosses the trigger every cycle; smoothed, it hovers around it.
     const key = await expectStatus(201, 'POST', `/v1/logical-clusters/${lc.id}/api-keys`, tenant.auth, {});
-    const client = new Kafka({ clientId: 'balancer-spec-burst', brokers: kafka().bootstrapServers, sasl: { mechanism: 'scram-sha-512', username: String(key['key']), password: String(key['secret']) }, logLevel: logLevel.NOTHING });
+    const client = secondClient('balancer-spec-burst', { username: String(key['key']), password: String(key['secret']) });
     const burst = client.producer();
     await eventually(() => burst.connect().then(() => true), { what: 'the burst producer to connect' });
     const hot = cell.brokerIds[0] as number;
@@ -436,7 +437,7 @@ describe('load oscillating around the trigger threshold', () => {
     const until = Date.now() + 100_000;
     const value = 'y'.repeat(1000);
     while (Date.now() < until) {
-      const metadata = await secondClient.fetchTopicMetadata({ topics: [topic] });
+      const metadata = await checker.fetchTopicMetadata({ topics: [topic] });
       const led = (metadata.topics[0]?.partitions ?? []).filter((p) => p.leader === hot).map((p) => p.partitionId);
       const cycleEnd = Date.now() + 10_000;
       const on = Math.floor((Date.now() - since.getTime()) / 10_000) % 2 === 0;

@@ -3,11 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_TOKEN, operatorAuth } from '../src/test-fixtures';
 import { ensureTestCluster } from './support/fleet';
+import { secondClient } from './support/kafka-client';
 import { buildStackApp } from './support/stack-app';
 import { freePort, startApi, startBalancer, startDetector, type TenancyWorkerProcess } from './support/worker';
 
@@ -72,14 +73,7 @@ async function pageFigures() {
 beforeAll(async () => {
   stack = await buildStackApp();
   ({ clusterId } = await ensureTestCluster(stack.app));
-  const info = testStack().kafka;
-  const client = new Kafka({
-    clientId: 'dashboard-browser',
-    brokers: info.bootstrapServers,
-    sasl: { mechanism: 'scram-sha-512', username: info.admin.username, password: info.admin.password },
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 8, initialRetryTime: 200 },
-  });
+  const client = secondClient('dashboard-browser', undefined, { retry: { retries: 8, initialRetryTime: 200 } });
   admin = client.admin();
   await admin.connect();
   await admin.createTopics({

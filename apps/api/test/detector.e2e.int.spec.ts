@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaTool, limitCpu, type CpuLimit } from '@cellar/kafka-harness';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorAuth } from '../src/test-fixtures';
 import { ensureTestCluster } from './support/fleet';
+import { secondClient } from './support/kafka-client';
 import { expectStatus as expectStatusOf, type Json, type Method } from './support/http';
 import { buildStackApp } from './support/stack-app';
 import { startDetector, type TenancyWorkerProcess } from './support/worker';
@@ -104,15 +105,7 @@ async function waitUntilWhole(): Promise<void> {
 beforeAll(async () => {
   stack = await buildStackApp();
   ({ clusterId } = await ensureTestCluster(stack.app));
-  const info = kafka();
-  const client = new Kafka({
-    clientId: 'detector-e2e',
-    brokers: info.bootstrapServers,
-    sasl: { mechanism: 'scram-sha-512', username: info.admin.username, password: info.admin.password },
-    logLevel: logLevel.NOTHING,
-    requestTimeout: 5_000,
-    retry: { retries: 8, initialRetryTime: 200 },
-  });
+  const client = secondClient('detector-e2e', undefined, { requestTimeout: 5_000, retry: { retries: 8, initialRetryTime: 200 } });
   admin = client.admin();
   await admin.connect();
   await admin.createTopics({

@@ -5,10 +5,11 @@ import { aclBindingsFor, keyQuotas, logicalClusterJobId, PROVISION_STEPS, TENANC
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorAuth } from '../src/test-fixtures';
 import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
+import { secondClient } from './support/kafka-client';
 import { expectStatus as expectStatusOf, request, type Headers, type Json, type Method } from './support/http';
 import { buildStackApp, TEST_CKU_PROFILE } from './support/stack-app';
 import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker';
@@ -129,7 +130,7 @@ async function describeTopic(topic: string) {
 }
 
 function tenantKafka(username: string, password: string): Kafka {
-  return new Kafka({ clientId: 'tenancy-worker-spec', brokers: kafka().bootstrapServers, sasl: { mechanism: 'scram-sha-512', username, password }, logLevel: logLevel.NOTHING });
+  return secondClient('tenancy-worker-spec', { username, password });
 }
 
 beforeAll(async () => {

@@ -2,9 +2,10 @@ import { limitsFor } from '@cellar/ckus';
 import { kafkaTool } from '@cellar/kafka-harness';
 import { keyQuotas } from '@cellar/tenancy';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, ensureTestCluster, type TestTenant } from './support/fleet';
+import { secondClient } from './support/kafka-client';
 import { expectStatus as expectStatusOf, request, type Headers, type Json, type Method } from './support/http';
 import { buildStackApp, TEST_CKU_PROFILE } from './support/stack-app';
 import { startTenancyWorker, type TenancyWorkerProcess } from './support/worker';
@@ -50,13 +51,7 @@ async function waitForStatus(id: string, auth: Headers, status: string): Promise
 }
 
 function tenantKafka(username: string, password: string, clientId = 'e2e'): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: kafka().bootstrapServers,
-    sasl: { mechanism: 'scram-sha-512', username, password },
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 3, initialRetryTime: 200 },
-  });
+  return secondClient(clientId, { username, password }, { retry: { retries: 3, initialRetryTime: 200 } });
 }
 
 /** The Kafka protocol error names (`type`) along a kafkajs error and what it wraps. */

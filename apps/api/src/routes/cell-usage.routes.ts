@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../plugins/problem-details.plugin';
 import type { TenancyDeps } from '../tenancy-deps';
-import { cellCapacities } from './kafka-cluster.view';
+import { cellCapacities, cellView, cellViewSchema } from './kafka-cluster.view';
 import { operatorOnly } from './operator-only';
 import { throughputOf } from './usage.view';
 
@@ -23,17 +23,7 @@ const logicalClusterUsage = z.object({
 const cellUsageSchema = z
   .object({
     clusterId: z.string(),
-    cells: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        quarantine: z.boolean(),
-        brokerIds: z.array(z.number().int()),
-        capacityCkus: z.number().int(),
-        committedCkus: z.number().int(),
-        logicalClusters: z.array(logicalClusterUsage),
-      }),
-    ),
+    cells: z.array(cellViewSchema.extend({ logicalClusters: z.array(logicalClusterUsage) })),
   })
   .meta({ id: 'CellUsage' });
 
@@ -69,12 +59,7 @@ export const cellUsageRoutes: FastifyPluginAsyncZod<TenancyDeps> = async (app, {
       return {
         clusterId,
         cells: cells.map((cell) => ({
-          id: cell.id,
-          name: cell.name,
-          quarantine: cell.quarantine,
-          brokerIds: cell.brokerIds,
-          capacityCkus: cell.capacityCkus,
-          committedCkus: cell.committedCkus,
+          ...cellView(cell),
           logicalClusters: logicalClusters
             .filter((lc) => lc.cellId === cell.id)
             .map((lc) => {
