@@ -232,7 +232,9 @@ describe('degradation detector on the real cluster under load', () => {
     await detector!.stop();
     detectorOutput.push(detector!.output());
     detector = startDetector(stack.redisPrefix, { ...DETECTOR_ENV, CELLAR_FAULT_CRASH_AFTER_STEP: 'mitigate-demote:submit' });
-    await expectStatus(202, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/demote`, { note: 'detector e2e: crash mid-mitigation' });
+    // The operator's request id is the correlation id of everything the demotion does.
+    const requestId = uniqueName('demote-request');
+    await expectStatusOf(stack.app, 202, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/demote`, { ...operatorAuth, 'x-request-id': requestId }, { note: 'detector e2e: crash mid-mitigation' });
     const exit = await detector.exited;
     expect(exit.code).toBe(137);
     const [halfDone] = await mitigations(`brokerId=${victim}&state=IN_PROGRESS`);
@@ -251,6 +253,19 @@ describe('degradation detector on the real cluster under load', () => {
     expect(finished.state).toBe('COMPLETED');
     expect(finished.outcome).toMatchObject({ resumedAtStep: 'await', leadersOnBrokerAfter: 0 });
     expect((await describeLoadTopic()).every((p) => p.leader !== victim)).toBe(true);
+
+    // Traceability: the request's id leads from the audit record through the transition and the
+    // mitigation to each leadership move on Kafka, and into the resumed detector's log lines.
+    const trace = (await expectStatus(200, 'GET', `/v1/traces/${requestId}`)) as { events: { kind: string; summary: string; details: Record<string, unknown> }[] };
+    const kinds = trace.events.map((e) => e.kind);
+    expect(kinds.slice(0, 3)).toEqual(['audit', 'health-transition', 'mitigation']);
+    expect(trace.events[0]).toMatchObject({ details: { actor: 'operator', action: 'broker.demote.requested' } });
+    expect(trace.events[1]).toMatchObject({ details: { from: 'HEALTHY', to: 'DEMOTED', actor: 'operator' } });
+    const leadershipMoves = trace.events.filter((e) => e.kind === 'partition-move' && e.details['leaderBefore'] === victim);
+    expect(leadershipMoves.map((e) => e.details['topic'])).toContain(topic);
+    const timeline = (await expectStatus(200, 'GET', `/v1/kafka-clusters/${clusterId}/timeline?brokerId=${victim}&kinds=partition-move`)) as { events: { correlationId: string; summary: string }[] };
+    expect(timeline.events.filter((e) => e.correlationId === requestId).map((e) => e.summary)).toContainEqual(expect.stringMatching(new RegExp(`^${topic}-0: \\[1,3,5\\] → \\[\\d,\\d,\\d\\], leadership 1 → \\d done \\(mitigation DEMOTE of broker 1\\)$`)));
+    expect(detector.output()).toContain(requestId);
 
     // The operator gives the broker back; preferred leadership returns with it.
     await expectStatus(409, 'POST', `/v1/kafka-clusters/${clusterId}/brokers/${victim}/demote`);
