@@ -1,6 +1,6 @@
 import { metricSamples } from '@cellar/tenancy';
 import { describe, expect, it } from 'vitest';
-import { brokerSignals, signalLines } from './broker-signals';
+import { brokerSignals, signalLines, windowedMeanMs } from './broker-signals';
 
 // Lines as the JMX exporter writes them for a Kafka 4.x broker (trimmed).
 const PAGE = `# HELP kafka_server_kafkarequesthandlerpool_requesthandleravgidlepercent x
@@ -13,6 +13,12 @@ kafka_network_requestmetrics_totaltimems{request="Produce",quantile="0.99"} 12.5
 kafka_network_requestmetrics_totaltimems{request="Produce",quantile="0.50"} 2.0
 kafka_network_requestmetrics_totaltimems{request="FetchConsumer",quantile="0.99"} 505.0
 kafka_network_requestmetrics_totaltimems{request="Fetch",quantile="0.99"} 501.0
+# TYPE kafka_network_requestmetrics_totaltimems_mean gauge
+kafka_network_requestmetrics_totaltimems_mean{request="Produce"} 2.5
+kafka_network_requestmetrics_totaltimems_mean{request="FetchConsumer"} 480.0
+# TYPE kafka_network_requestmetrics_totaltimems_count counter
+kafka_network_requestmetrics_totaltimems_count_total{request="Produce"} 1000.0
+kafka_network_requestmetrics_totaltimems_count_total{request="FetchConsumer"} 200.0
 # TYPE kafka_network_requestchannel_requestqueuesize gauge
 kafka_network_requestchannel_requestqueuesize 3.0
 # TYPE kafka_server_replicamanager_underreplicatedpartitions gauge
@@ -22,6 +28,10 @@ kafka_server_replicamanager_isrshrinks_total 7.0
 # TYPE kafka_log_logflushstats_logflushrateandtimems gauge
 kafka_log_logflushstats_logflushrateandtimems{quantile="0.99"} 4.0
 kafka_log_logflushstats_logflushrateandtimems{quantile="0.999"} 40.0
+# TYPE kafka_log_logflushstats_logflushrateandtimems_mean gauge
+kafka_log_logflushstats_logflushrateandtimems_mean 1.5
+# TYPE kafka_log_logflushstats_logflushrateandtimems_count counter
+kafka_log_logflushstats_logflushrateandtimems_count_total 40.0
 `;
 
 describe('brokerSignals', () => {
@@ -31,6 +41,9 @@ describe('brokerSignals', () => {
       networkProcessorIdle: 0.97,
       produceTotalTimeP99Ms: 12.5,
       fetchTotalTimeP99Ms: 505,
+      produceTotalTime: { count: 1000, meanMs: 2.5 },
+      fetchTotalTime: { count: 200, meanMs: 480 },
+      logFlushTime: { count: 40, meanMs: 1.5 },
       requestQueueSize: 3,
       underReplicatedPartitions: 1,
       isrShrinksTotal: 7,
@@ -42,6 +55,14 @@ describe('brokerSignals', () => {
     const noisy = `${PAGE}# TYPE kafka_server_brokertopicmetrics_bytesin_total counter\nkafka_server_brokertopicmetrics_bytesin_total{topic="a"} 5\n`;
     expect(signalLines(noisy)).not.toContain('bytesin');
     expect(brokerSignals(metricSamples(signalLines(noisy)))).toEqual(brokerSignals(metricSamples(PAGE)));
+  });
+
+  it('turns two readings of a timer into its mean over the time between them', () => {
+    // 1,000 requests at 2.5 ms, then 100 more at 52.5 ms: the all-time mean moves to 7.05 ms.
+    expect(windowedMeanMs({ count: 1000, meanMs: 2.5 }, { count: 1100, meanMs: 7.045454545454546 })).toBeCloseTo(52.5, 6);
+    expect(windowedMeanMs({ count: 1000, meanMs: 2.5 }, { count: 1000, meanMs: 2.5 })).toBeNull(); // nothing timed in between
+    expect(windowedMeanMs({ count: 1000, meanMs: 2.5 }, { count: 10, meanMs: 1 })).toBeNull(); // the broker restarted
+    expect(windowedMeanMs(null, { count: 10, meanMs: 1 })).toBeNull();
   });
 
   it('leaves what the page lacks as null', () => {

@@ -1,18 +1,41 @@
 import type { MetricSample } from '@cellar/tenancy';
 
-/** The broker metrics the detector judges, from one scrape of its JMX exporter. */
+/** A Yammer timer's all-time count and mean: two readings give the mean over the time between them. */
+export interface TimerTotals {
+  count: number;
+  meanMs: number;
+}
+
+/** The broker metrics the detector reads, from one scrape of its JMX exporter. */
 export interface BrokerSignals {
   /** Fraction of time the request handler threads were idle (0..1, one-minute rate). */
   requestHandlerIdle: number | null;
   /** Fraction of time the network processor threads were idle (0..1). */
   networkProcessorIdle: number | null;
+  /** Kafka's own p99s, shown as evidence; they lag (a reservoir biased to the last five minutes). */
   produceTotalTimeP99Ms: number | null;
   fetchTotalTimeP99Ms: number | null;
+  logFlushTimeP99Ms: number | null;
+  /** The timers' totals, turned into means over the time since the previous scrape. */
+  produceTotalTime: TimerTotals | null;
+  fetchTotalTime: TimerTotals | null;
+  logFlushTime: TimerTotals | null;
   requestQueueSize: number | null;
   underReplicatedPartitions: number | null;
   /** Cumulative ISR shrinks (a counter; the detector turns it into a rate between rounds). */
   isrShrinksTotal: number | null;
-  logFlushTimeP99Ms: number | null;
+}
+
+/**
+ * The mean of a timer over the time between two readings of its totals; null when nothing was
+ * timed in between (or the broker restarted and its counters went back).
+ */
+export function windowedMeanMs(previous: TimerTotals | null | undefined, current: TimerTotals | null | undefined): number | null {
+  if (!previous || !current) return null;
+  const count = current.count - previous.count;
+  if (count <= 0) return null;
+  const mean = (current.count * current.meanMs - previous.count * previous.meanMs) / count;
+  return Number.isFinite(mean) ? Math.max(0, mean) : null;
 }
 
 /**
@@ -45,7 +68,8 @@ export function signalLines(page: string): string {
       const name = line.startsWith('# ') ? line.split(' ', 3)[2] ?? '' : line;
       return WANTED.some((wanted) => name.startsWith(wanted));
     })
-    .join('\n');
+    .map((line) => `${line}\n`) // the parser drops a last line without its newline
+    .join('');
 }
 
 export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
@@ -54,13 +78,22 @@ export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
     networkProcessorIdle: null,
     produceTotalTimeP99Ms: null,
     fetchTotalTimeP99Ms: null,
+    produceTotalTime: null,
+    fetchTotalTime: null,
+    logFlushTime: null,
     requestQueueSize: null,
     underReplicatedPartitions: null,
     isrShrinksTotal: null,
     logFlushTimeP99Ms: null,
   };
+  const timers = new Map<string, Partial<TimerTotals>>();
+  const timer = (key: string, part: keyof TimerTotals, value: number) => timers.set(key, { ...timers.get(key), [part]: value });
   for (const { name, labels, value } of samples) {
     const base = name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;
+    for (const [family, key] of [[NAMES.requestTotalTime, `request:${labels['request'] ?? ''}`], [NAMES.logFlush, 'logFlush']] as const) {
+      if (base === `${family}_count`) timer(key, 'count', value);
+      if (base === `${family}_mean`) timer(key, 'meanMs', value);
+    }
     switch (base) {
       case NAMES.requestHandlerIdle:
         signals.requestHandlerIdle = value;
@@ -87,5 +120,12 @@ export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
         break;
     }
   }
+  const totals = (key: string): TimerTotals | null => {
+    const t = timers.get(key);
+    return t?.count !== undefined && t.meanMs !== undefined ? { count: t.count, meanMs: t.meanMs } : null;
+  };
+  signals.produceTotalTime = totals('request:Produce');
+  signals.fetchTotalTime = totals('request:FetchConsumer');
+  signals.logFlushTime = totals('logFlush');
   return signals;
 }

@@ -94,7 +94,7 @@ describe('assessRound', () => {
         const random = seededRandom(seed);
         const { transitions, log } = simulate(60, () =>
           NODE_IDS.map((id) =>
-            observation(id, 0.05 + random() * 0.9, {}, { requestQueueSize: Math.floor(random() * 2), logFlushTimeP99Ms: random(), requestHandlerIdle: 0.99 + random() / 100 }),
+            observation(id, 0.05 + random() * 0.9, {}, { requestQueueSize: Math.floor(random() * 2), logFlushTimeMeanMs: random(), requestHandlerIdle: 0.99 + random() / 100 }),
           ),
         );
         expect(log.every((r) => [...r.verdicts.values()].every((v) => !v.flagged))).toBe(true);
@@ -126,9 +126,9 @@ describe('assessRound', () => {
     expect(verdicts.get(2)!).toMatchObject({ storageStalled: true, slow: false });
   });
 
-  it('marks storage stalled when log flush p99 is far over the peers and its own history', () => {
+  it('marks storage stalled when log flush time is far over the peers and its own history', () => {
     const memories = warmMemories();
-    const round = NODE_IDS.map((id, i) => observation(id, BASE_MS[i]!, {}, id === 5 ? { logFlushTimeP99Ms: 400 } : {}));
+    const round = NODE_IDS.map((id, i) => observation(id, BASE_MS[i]!, {}, id === 5 ? { logFlushTimeMeanMs: 400 } : {}));
     const v = assessRound(round, memories, DEFAULT_ASSESSMENT_CONFIG, T0).verdicts.get(5)!;
     expect(v).toMatchObject({ storageStalled: true, slow: false });
     expect(v.evidence.fired.map((f) => f.rule)).toEqual(['log-flush-vs-peers-and-history']);

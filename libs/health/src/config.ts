@@ -29,13 +29,13 @@ export const AssessmentConfigSchema = z.object({
   minZScore: z.number().min(0).default(3.5),
   /** Canary produce/fetch and request latency, ms. */
   probeLatency: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 25, minScale: 1 }).prefault({}),
-  /** Scraped produce/fetch total time p99, ms. */
-  requestTime: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 100, minScale: 5 }).prefault({}),
+  /** Scraped produce/fetch total time, ms: the mean since the previous scrape. */
+  requestTime: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 50, minScale: 5 }).prefault({}),
   /** Scraped request queue size. */
   requestQueue: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 10, minScale: 1 }).prefault({}),
   /** 1 − request handler / network processor idle. */
   threadBusy: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 0.5, minScale: 0.02 }).prefault({}),
-  /** Log flush time p99, ms (Cruise Control's SlowBrokerFinder signal, 3× peers and history). */
+  /** Log flush time, ms, the mean since the previous scrape (Cruise Control's SlowBrokerFinder signal, 3× peers and history). */
   logFlush: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 50, minScale: 2 }).prefault({}),
   guard: z
     .object({

@@ -11,13 +11,13 @@ export const SIGNAL_SPECS: Record<JudgedSignal, SignalSpec> = {
   produceMs: { thresholds: 'probeLatency', kind: 'slow' },
   fetchMs: { thresholds: 'probeLatency', kind: 'slow' },
   requestMs: { thresholds: 'probeLatency', kind: 'slow' },
-  produceTotalTimeP99Ms: { thresholds: 'requestTime', kind: 'slow' },
-  fetchTotalTimeP99Ms: { thresholds: 'requestTime', kind: 'slow' },
+  produceTimeMeanMs: { thresholds: 'requestTime', kind: 'slow' },
+  fetchTimeMeanMs: { thresholds: 'requestTime', kind: 'slow' },
   requestQueueSize: { thresholds: 'requestQueue', kind: 'slow' },
   requestHandlerBusy: { thresholds: 'threadBusy', kind: 'slow' },
   networkProcessorBusy: { thresholds: 'threadBusy', kind: 'slow' },
   // A slow disk shows first in flush time; Kora and Cruise Control both treat it on its own.
-  logFlushTimeP99Ms: { thresholds: 'logFlush', kind: 'storageStalled' },
+  logFlushTimeMeanMs: { thresholds: 'logFlush', kind: 'storageStalled' },
 };
 
 export function thresholdsFor(signal: JudgedSignal, config: AssessmentConfig) {
@@ -48,12 +48,12 @@ export function judgedValues(observation: BrokerObservation): Partial<Record<Jud
     put('requestMs', finite(probe.requestMs));
   }
   if (signals) {
-    put('produceTotalTimeP99Ms', finite(signals.produceTotalTimeP99Ms));
-    put('fetchTotalTimeP99Ms', finite(signals.fetchTotalTimeP99Ms));
+    put('produceTimeMeanMs', finite(signals.produceTimeMeanMs));
+    put('fetchTimeMeanMs', finite(signals.fetchTimeMeanMs));
     put('requestQueueSize', finite(signals.requestQueueSize));
     put('requestHandlerBusy', busy(signals.requestHandlerIdle));
     put('networkProcessorBusy', busy(signals.networkProcessorIdle));
-    put('logFlushTimeP99Ms', finite(signals.logFlushTimeP99Ms));
+    put('logFlushTimeMeanMs', finite(signals.logFlushTimeMeanMs));
   }
   return out;
 }

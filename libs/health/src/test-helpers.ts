@@ -28,12 +28,12 @@ export function observation(nodeId: number, ms: number, extra: Partial<BrokerObs
     signals: {
       requestHandlerIdle: 0.8,
       networkProcessorIdle: 0.85,
-      produceTotalTimeP99Ms: ms * 4,
-      fetchTotalTimeP99Ms: ms * 3,
+      produceTimeMeanMs: ms * 2,
+      fetchTimeMeanMs: ms * 3,
       requestQueueSize: 1,
       underReplicatedPartitions: 0,
       isrShrinksPerSec: 0,
-      logFlushTimeP99Ms: 3,
+      logFlushTimeMeanMs: 3,
       logEndOffsetAdvancing: true,
       ...signals,
     },
@@ -137,7 +137,7 @@ export function loadedCluster(seed: number, noise: { sigma?: number; spikeRate?:
       return observation(id, ms, {}, {
         requestHandlerIdle: Math.max(0, 0.7 - 0.02 * gaussian(random)) / slowdown(id, round),
         networkProcessorIdle: 0.8,
-        logFlushTimeP99Ms: 2 + random() * 3,
+        logFlushTimeMeanMs: 2 + random() * 3,
       });
     });
 }

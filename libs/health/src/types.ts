@@ -36,11 +36,17 @@ export interface BrokerSignals {
   requestHandlerIdle?: number | null;
   /** kafka.network SocketServer NetworkProcessorAvgIdlePercent, 0..1. */
   networkProcessorIdle?: number | null;
+  /** Mean produce and consumer-fetch total time (ms) over the time since the previous scrape. */
+  produceTimeMeanMs?: number | null;
+  fetchTimeMeanMs?: number | null;
+  /** Kafka's own p99s: evidence only, never judged (Yammer's reservoir keeps a spike for minutes). */
   produceTotalTimeP99Ms?: number | null;
   fetchTotalTimeP99Ms?: number | null;
   requestQueueSize?: number | null;
   underReplicatedPartitions?: number | null;
   isrShrinksPerSec?: number | null;
+  /** Mean log flush time (ms) over the time since the previous scrape; its p99 is evidence only. */
+  logFlushTimeMeanMs?: number | null;
   logFlushTimeP99Ms?: number | null;
   /** Whether the log end offset of the broker's probe partition moved since the last round. */
   logEndOffsetAdvancing?: boolean | null;
@@ -73,12 +79,12 @@ export const JUDGED_SIGNALS = [
   'produceMs',
   'fetchMs',
   'requestMs',
-  'produceTotalTimeP99Ms',
-  'fetchTotalTimeP99Ms',
+  'produceTimeMeanMs',
+  'fetchTimeMeanMs',
   'requestQueueSize',
   'requestHandlerBusy',
   'networkProcessorBusy',
-  'logFlushTimeP99Ms',
+  'logFlushTimeMeanMs',
 ] as const;
 export type JudgedSignal = (typeof JUDGED_SIGNALS)[number];
 

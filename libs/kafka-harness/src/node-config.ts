@@ -138,7 +138,10 @@ export function toolLogging(kind: 'log4j2' | 'reload4j'): string {
  * JMX exporter rules: Kafka's Yammer beans become `kafka_<domain>_<type>_<name>` with
  * their key properties as labels; meters export `_total` counters and, for the
  * *Percent meters, their one-minute rate; timers and histograms export percentiles
- * as `quantile` labels. First matching rule wins.
+ * as `quantile` labels, and their all-time mean as `_mean` beside `_count`, from which a
+ * reader gets the mean over any window (Yammer's percentiles come from a reservoir biased to
+ * the last five minutes, so they report a spike for minutes after it ended). First matching
+ * rule wins.
  */
 export function jmxExporterConfig(): string {
   const key = '([^,=<>]+)';
@@ -190,6 +193,13 @@ rules:
     labels: { "$4": "$5" }
   - pattern: 'kafka.(\\w+)<type=${value}, name=(\\w+)><>Value'
     name: kafka_$1_$2_$3
+    type: GAUGE
+  - pattern: 'kafka.(\\w+)<type=${value}, name=(\\w+), ${key}=${value}><>Mean'
+    name: kafka_$1_$2_$3_mean
+    type: GAUGE
+    labels: { "$4": "$5" }
+  - pattern: 'kafka.(\\w+)<type=${value}, name=(\\w+)><>Mean'
+    name: kafka_$1_$2_$3_mean
     type: GAUGE
   - pattern: 'kafka.(\\w+)<type=${value}, name=(\\w+), ${key}=${value}><>(\\d+)thPercentile'
     name: kafka_$1_$2_$3

@@ -6,7 +6,7 @@ import { metricSamples } from '@cellar/tenancy';
 import type { JobDefinition } from '@cellar/worker-runtime';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { brokerSignals, signalLines, type BrokerSignals } from '../broker-signals';
+import { brokerSignals, signalLines, windowedMeanMs, type BrokerSignals } from '../broker-signals';
 import { ClusterProber, type BrokerProbeResult } from '../cluster-prober';
 import type { DetectorDeps } from '../detector-deps';
 import { decideMitigation } from '../mitigation-decision';
@@ -16,9 +16,11 @@ interface ClusterRuntime {
   prober: ClusterProber;
   /** Last ISR-shrink counter per broker and when it was read, for a per-second rate. */
   isrShrinks: Map<number, { total: number; at: number }>;
+  /** Last timer totals per broker, for the means over the time between two scrapes. */
+  timers: Map<number, Pick<BrokerSignals, 'produceTotalTime' | 'fetchTotalTime' | 'logFlushTime'>>;
   guardWasTripped: boolean;
   /** The last scrape of each broker; scrapes run beside the rounds, never holding one up. */
-  scraped: Map<number, { signals: BrokerSignals | null; error: string | null; at: number }>;
+  scraped: Map<number, { signals: BrokerSignals | null; means: TimerMeans | null; error: string | null; at: number }>;
   scraping: Promise<void> | null;
 }
 
@@ -37,7 +39,7 @@ export function detectorRoundJob(deps: DetectorDeps): JobDefinition & { close():
       runtime = (async () => {
         await ensureProbeTopic(await deps.admins.forCluster(clusterId), brokers, logger);
         const connection = await deps.admins.connectionFor(clusterId);
-        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs, deps.settings.canariesPerRound), isrShrinks: new Map(), guardWasTripped: false, scraped: new Map(), scraping: null };
+        return { prober: new ClusterProber(connection, deps.settings.probeTimeoutMs, deps.settings.canariesPerRound), isrShrinks: new Map(), timers: new Map(), guardWasTripped: false, scraped: new Map(), scraping: null };
       })();
       runtimes.set(clusterId, runtime);
       runtime.catch(() => runtimes.delete(clusterId));
@@ -83,6 +85,21 @@ async function pruneSamples(deps: DetectorDeps): Promise<void> {
   if (Date.now() - lastPrune < 60_000) return;
   lastPrune = Date.now();
   await deps.prisma.brokerSample.deleteMany({ where: { at: { lt: new Date(Date.now() - deps.settings.sampleRetentionMs) } } });
+}
+
+/** Produce, fetch and log-flush time as means over the time since the broker's previous scrape. */
+interface TimerMeans {
+  produceTimeMeanMs: number | null;
+  fetchTimeMeanMs: number | null;
+  logFlushTimeMeanMs: number | null;
+}
+
+function timerMeans(previous: Pick<BrokerSignals, 'produceTotalTime' | 'fetchTotalTime' | 'logFlushTime'> | undefined, current: BrokerSignals): TimerMeans {
+  return {
+    produceTimeMeanMs: windowedMeanMs(previous?.produceTotalTime, current.produceTotalTime),
+    fetchTimeMeanMs: windowedMeanMs(previous?.fetchTotalTime, current.fetchTotalTime),
+    logFlushTimeMeanMs: windowedMeanMs(previous?.logFlushTime, current.logFlushTime),
+  };
 }
 
 async function scrape(url: string | null, timeoutMs: number): Promise<{ signals: BrokerSignals | null; error: string | null }> {
@@ -137,12 +154,20 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
   // A JMX exporter on a busy broker can take seconds to answer: scrapes run on their own and
   // each round judges the latest one, if it is recent enough.
   runtime.scraping ??= Promise.all(
-    brokers.map(async (b) => runtime.scraped.set(b.nodeId, { ...(await scrape(b.metricsUrl, settings.scrapeTimeoutMs)), at: Date.now() })),
+    brokers.map(async (b) => {
+      const scraped = await scrape(b.metricsUrl, settings.scrapeTimeoutMs);
+      let means: TimerMeans | null = null;
+      if (scraped.signals) {
+        means = timerMeans(runtime.timers.get(b.nodeId), scraped.signals);
+        runtime.timers.set(b.nodeId, scraped.signals);
+      }
+      runtime.scraped.set(b.nodeId, { ...scraped, means, at: Date.now() });
+    }),
   ).then(() => void (runtime.scraping = null));
   const scrapes = brokers.map((b) => {
     const last = runtime.scraped.get(b.nodeId);
-    if (!last) return { signals: null, error: 'not scraped yet' };
-    if (now - last.at > 3 * settings.roundIntervalMs + settings.scrapeTimeoutMs) return { signals: null, error: `last scrape ${Math.round((now - last.at) / 1000)} s old` };
+    if (!last) return { signals: null, means: null, error: 'not scraped yet' };
+    if (now - last.at > 3 * settings.roundIntervalMs + settings.scrapeTimeoutMs) return { signals: null, means: null, error: `last scrape ${Math.round((now - last.at) / 1000)} s old` };
     return last;
   });
   const fenced = fencedBrokers(probes);
@@ -156,7 +181,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
       if (previous && now > previous.at) isrShrinksPerSec = Math.max(0, (scraped.signals.isrShrinksTotal - previous.total) / ((now - previous.at) / 1000));
       runtime.isrShrinks.set(broker.nodeId, { total: scraped.signals.isrShrinksTotal, at: now });
     }
-    const { isrShrinksTotal: _total, ...signals } = scraped.signals ?? ({} as BrokerSignals);
+    const { isrShrinksTotal: _total, produceTotalTime: _produce, fetchTotalTime: _fetch, logFlushTime: _flush, ...signals } = scraped.signals ?? ({} as BrokerSignals);
     for (const [probeKind, ms] of [['produce', probe.produceMs], ['fetch', probe.fetchMs], ['request', probe.requestMs]] as const) {
       if (ms !== null) metrics?.probeLatency.observe({ cluster: cluster.id, broker: String(broker.nodeId), probe: probeKind }, ms / 1000);
     }
@@ -166,7 +191,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
       nodeId: broker.nodeId,
       cellId: broker.cellId,
       probe: { produceMs: probe.produceMs, fetchMs: probe.fetchMs, requestMs: probe.requestMs, ok, error: probe.error },
-      signals: scraped.signals ? { ...signals, isrShrinksPerSec } : null,
+      signals: scraped.signals ? { ...signals, ...scraped.means, isrShrinksPerSec } : null,
       fenced: fenced.has(broker.nodeId),
     };
   });
