@@ -92,9 +92,11 @@ const OPERATION_NAMES = invert(OPERATIONS);
 export class KafkaAdmin {
   private readonly kafkajs: KafkaJsAdmin;
   private readonly platformatic: PlatformaticAdmin;
+  private readonly avoid: ReadonlySet<number>;
   private connected: Promise<void> | undefined;
 
   constructor(config: KafkaConnectionConfig) {
+    this.avoid = new Set(config.avoidBrokers ?? []);
     const tuning = { clientId: 'cellar-admin', requestTimeoutMs: 30_000, retries: 3 };
     this.kafkajs = new Kafka(kafkaJsOptions(config, tuning)).admin();
     this.platformatic = new PlatformaticAdmin(platformaticOptions(config, tuning));
@@ -389,12 +391,26 @@ export class KafkaAdmin {
     await this.describeCluster();
   }
 
+  /**
+   * Runs `call` on one broker: the first that connects, one at a time, skipping the brokers to
+   * avoid. (Connecting to every broker at once, as the client would, waits on a frozen one.)
+   * Only a failed connection moves on to the next broker; a failed request is not sent twice.
+   */
   private async withAnyBroker<T>(action: string, call: (connection: Connection) => Promise<T>): Promise<T> {
     return attempt(action, async () => {
-      const connections = await this.platformatic.connectToBrokers(null);
-      const connection = connections.values().next().value;
-      if (!connection) throw new KafkaAdapterError('kafka_unreachable', `${action}: no broker is reachable`, true);
-      return call(connection);
+      const metadata = await this.platformatic.metadata({ topics: [] });
+      let lastError: unknown = new KafkaAdapterError('kafka_unreachable', `${action}: no broker is reachable`, true);
+      for (const nodeId of [...metadata.brokers.keys()].filter((id) => !this.avoid.has(id))) {
+        let connection: Connection | undefined;
+        try {
+          connection = (await this.platformatic.connectToBrokers([nodeId])).get(nodeId);
+        } catch (error) {
+          lastError = error;
+          continue;
+        }
+        if (connection) return call(connection);
+      }
+      throw lastError;
     });
   }
 }

@@ -6,6 +6,12 @@ export interface KafkaConnectionConfig {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Node ids this client must not send requests to (a broker being mitigated may be frozen:
+   * its port accepts a connection that then never answers). Leave them out of the bootstrap
+   * servers too.
+   */
+  avoidBrokers?: number[];
 }
 
 export interface BrokerDescription {

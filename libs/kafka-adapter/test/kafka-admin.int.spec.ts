@@ -243,6 +243,37 @@ describe('KafkaAdmin against a real cluster', () => {
     await expect(admin.describeTopics([`${prefix}.missing`])).rejects.toBeInstanceOf(KafkaAdapterError);
     await expect(admin.deleteScramUser(uniqueName('nobody'))).rejects.toMatchObject({ code: 'kafka_resource_not_found' });
   });
+
+  // Regression: a mitigation of a frozen broker waited on that broker (its port accepts, then nothing answers).
+  it('works around a frozen broker it is told to avoid: no bootstrap from it, no request to it', async () => {
+    const frozen = cluster.brokers.find((b) => b.nodeId === 6)!;
+    const topic = `${prefix}.avoid`;
+    await admin.createTopic({ name: topic, replicaAssignment: [[1, 3, 5], [2, 4, 6]] });
+    const avoiding = new KafkaAdmin({
+      ...adminConfig,
+      clientId: 'adapter-int-avoid',
+      bootstrapServers: cluster.brokers.filter((b) => b.nodeId !== 6).map((b) => `${b.host}:${b.port}`),
+      avoidBrokers: [6],
+    });
+    // Frozen for less than the session timeout: still registered, as in the first seconds of a real freeze.
+    process.kill(frozen.pid, 'SIGSTOP');
+    try {
+      const [description, topics, elections, users] = await Promise.all([
+        avoiding.describeCluster(),
+        avoiding.describeTopics([topic]),
+        avoiding.electLeaders('preferred', [{ topic, partition: 0 }]),
+        avoiding.listScramUsers([cluster.admin.username]),
+      ]);
+      expect(description.brokers.map((b) => b.nodeId)).toContain(6);
+      expect(topics[0]!.partitions.map((p) => p.replicas)).toEqual([[1, 3, 5], [2, 4, 6]]);
+      expect(elections).toEqual([{ topic, partition: 0, outcome: 'election_not_needed' }]);
+      expect(users.map((u) => u.name)).toEqual([cluster.admin.username]);
+    } finally {
+      process.kill(frozen.pid, 'SIGCONT');
+      await avoiding.close();
+    }
+    await admin.deleteTopics([topic]);
+  });
 });
 
 describe('KafkaPartitionClient against a real cluster', () => {

@@ -29,12 +29,18 @@ export class KafkaAdminRegistry {
     private readonly clientId: string,
   ) {}
 
-  forCluster(physicalClusterId: string): Promise<KafkaAdmin> {
-    let admin = this.admins.get(physicalClusterId);
+  /**
+   * The cluster's admin client; with `avoidBrokers`, one that neither bootstraps from nor sends
+   * requests to those brokers (a mitigation must not wait on the broker it mitigates).
+   */
+  forCluster(physicalClusterId: string, options: { avoidBrokers?: readonly number[] } = {}): Promise<KafkaAdmin> {
+    const avoid = [...new Set(options.avoidBrokers ?? [])].sort((a, b) => a - b);
+    const key = avoid.length === 0 ? physicalClusterId : `${physicalClusterId}|avoid:${avoid.join(',')}`;
+    let admin = this.admins.get(key);
     if (!admin) {
-      admin = this.build(physicalClusterId);
-      this.admins.set(physicalClusterId, admin);
-      admin.catch(() => this.admins.delete(physicalClusterId));
+      admin = this.build(physicalClusterId, avoid);
+      this.admins.set(key, admin);
+      admin.catch(() => this.admins.delete(key));
     }
     return admin;
   }
@@ -61,7 +67,11 @@ export class KafkaAdminRegistry {
     return connectionConfig({ bootstrapServers: row.bootstrapServers, adminSasl }, this.clientId);
   }
 
-  private async build(physicalClusterId: string): Promise<KafkaAdmin> {
-    return new KafkaAdmin(await this.connectionFor(physicalClusterId));
+  private async build(physicalClusterId: string, avoid: number[]): Promise<KafkaAdmin> {
+    const connection = await this.connectionFor(physicalClusterId);
+    if (avoid.length === 0) return new KafkaAdmin(connection);
+    const others = await this.prisma.broker.findMany({ where: { clusterId: physicalClusterId, nodeId: { notIn: avoid } }, orderBy: { nodeId: 'asc' }, select: { host: true, port: true } });
+    const bootstrapServers = others.length > 0 ? others.map((b) => `${b.host}:${b.port}`) : connection.bootstrapServers;
+    return new KafkaAdmin({ ...connection, bootstrapServers, avoidBrokers: avoid });
   }
 }

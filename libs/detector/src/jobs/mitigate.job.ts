@@ -59,7 +59,8 @@ async function runMitigation(deps: DetectorDeps, mitigationId: string, logger: L
       let row = await deps.prisma.mitigation.findUnique({ where: { id: mitigationId } });
       if (!row || !['PENDING', 'IN_PROGRESS'].includes(row.state)) return;
       const log = logger.child({ mitigationId, broker: row.nodeId, kind: row.kind, correlationId: row.correlationId });
-      const admin = await deps.admins.forCluster(row.physicalClusterId);
+      // Leadership or replicas off a broker: never through that broker, which may be frozen.
+      const admin = await deps.admins.forCluster(row.physicalClusterId, row.kind === 'RESTORE' ? {} : { avoidBrokers: [row.nodeId] });
       const executor = new ReassignmentExecutor({ prisma: deps.prisma, admin, logger: log, pollMs: 500 });
       const owner: MoveOwner = { physicalClusterId: row.physicalClusterId, reason: 'MITIGATION', correlationId: row.correlationId, mitigationId: row.id };
       const resumedAt = row.state === 'IN_PROGRESS' ? (row.step ?? 'plan') : null;
