@@ -129,9 +129,20 @@ afterAll(async () => {
 describe('the SRE dashboard in Chromium', () => {
   it('loads with live cluster load, charts and broker states, and its numbers are the API’s', async () => {
     // The token travels in the fragment, which the browser never sends to a server.
+    const openedAt = Date.now();
     await page.goto(`${baseUrl}/dashboard#token=${encodeURIComponent(OPERATOR_TOKEN)}`);
     expect(new URL(page.url()).hash).toBe('');
     await page.waitForSelector('#brokers tr[data-broker-id="6"]', { timeout: 30_000 });
+    // Measured, not asserted: how long until the first data is on the page, and what it loaded.
+    const loaded = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const assets = resources.filter((r) => r.name.includes('/dashboard/'));
+      return { domContentLoadedMs: Math.round(navigation.domContentLoadedEventEnd), assets: assets.length, assetBytes: assets.reduce((sum, r) => sum + r.transferSize, 0) };
+    });
+    const figures = { firstDataMs: Date.now() - openedAt, ...loaded };
+    writeFileSync(join(OUTPUT, 'dashboard-figures.json'), JSON.stringify(figures, null, 2));
+    process.stdout.write(`[dashboard] ${JSON.stringify(figures)}\n`);
 
     // Compare against the API once the page shows the same load sample the API answers with.
     const matched = await eventually(
