@@ -413,7 +413,7 @@ describe('a balancer killed in the middle of a plan', () => {
 });
 
 describe('load oscillating around the trigger threshold', () => {
-  it('does not make the balancer flip-flop: no partition moves back, at most one plan', async () => {
+  it('does not make the balancer flip-flop: no partition moved twice, nothing given back to the hot broker, at most two plans', async () => {
     const balancer = startBalancer();
     // From wherever the previous spec left the cell: balanced first, then a cooldown that outlasts the run.
     await putSettings({ ...BASE_SETTINGS, enabled: true, imbalanceDurationSeconds: 20, partitionCooldownSeconds: 600 });
@@ -452,9 +452,14 @@ describe('load oscillating around the trigger threshold', () => {
     const plans = await stack.deps.prisma.rebalancePlan.findMany({ where: { physicalClusterId: clusterId, trigger: 'scheduled', createdAt: { gte: since } } });
     const moves = await stack.deps.prisma.partitionMove.findMany({ where: { planId: { in: plans.map((p) => p.id) } }, orderBy: { createdAt: 'asc' } });
     const movedTwice = moves.filter((m, i) => moves.findIndex((o) => o.topic === m.topic && o.partition === m.partition) !== i);
-    figures['oscillation'] = { seconds: 100, plans: plans.length, moves: moves.length, maxOverMeanSeen: Math.max(...ratios), minOverMeanSeen: Math.min(...ratios) };
-    expect(plans.length).toBeLessThanOrEqual(1);
+    // Toward the hot broker is the flop after a flip: load taken off it during a burst, given back in the lull.
+    const towardHot = moves.filter((m) => (m.toReplicas.includes(hot) && !m.fromReplicas.includes(hot)) || (m.toReplicas[0] === hot && m.fromReplicas[0] !== hot));
+    figures['oscillation'] = { seconds: 100, plans: plans.length, moves: moves.length, towardHot: towardHot.length, maxOverMeanSeen: Math.max(...ratios), minOverMeanSeen: Math.min(...ratios) };
     expect(movedTwice).toEqual([]);
+    expect(towardHot).toEqual([]);
+    // The burst's strength depends on the machine (it reached 1.49 × the mean in one benchmark run, well past the
+    // trigger, and two plans of one move each took load off the hot broker): a bound on churn, not a count.
+    expect(plans.length).toBeLessThanOrEqual(2);
     await putSettings({ enabled: false });
     await eventually(async () => ((await activePlans()) === 0 ? true : undefined), { timeoutMs: 120_000, what: 'no plan running' });
   }, 500_000);

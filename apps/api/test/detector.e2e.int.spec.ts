@@ -98,6 +98,21 @@ async function describeLoadTopic(): Promise<{ partition: number; leader: number;
   return [...out.matchAll(/Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)/g)].map((m) => ({ partition: Number(m[1]), leader: Number(m[2]), replicas: (m[3] as string).split(',').map(Number) }));
 }
 
+/**
+ * Runs one fault trial; when it fails, waits (best effort) for the victim to be HEALTHY and
+ * every replica back in sync before failing, so the next trial starts from a whole cluster and
+ * one failure is not counted again by the trials after it.
+ */
+async function isolatedTrial(victim: number, trial: () => Promise<void>): Promise<void> {
+  try {
+    await trial();
+  } catch (error) {
+    await waitForState(victim, 'HEALTHY', 240_000).catch(() => undefined);
+    await waitUntilWhole().catch(() => undefined);
+    throw error;
+  }
+}
+
 async function waitUntilWhole(): Promise<void> {
   await eventually(async () => ((await partitions()).every((p) => p.isr.length === p.replicas.length) ? true : undefined), { timeoutMs: 120_000, intervalMs: 1_000, what: 'every replica back in sync' });
 }
@@ -168,7 +183,7 @@ describe('degradation detector on the real cluster under load', () => {
   // In CI the healthy run comes first; the benchmark runs its fault trials first, so a run cut short keeps them.
   if (TRIALS === 1) healthyRun();
 
-  it.for(FREEZE_VICTIMS.slice(0, TRIALS))('a frozen broker (%i) becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', { timeout: 600_000 }, async (victim: number) => {
+  it.for(FREEZE_VICTIMS.slice(0, TRIALS))('a frozen broker (%i) becomes UNREACHABLE and loses leadership, then recovers and gets preferred leadership back', { timeout: 600_000 }, (victim: number) => isolatedTrial(victim, async () => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     const frozenAt = Date.now();
     process.kill(pid, 'SIGSTOP');
@@ -203,9 +218,9 @@ describe('degradation detector on the real cluster under load', () => {
     const own = described.find((p) => p.partition === victim - 1)!;
     expect(own.replicas[0]).toBe(victim);
     expect(own.leader).toBe(victim);
-  });
+  }));
 
-  it.for(SLOW_VICTIMS.slice(0, TRIALS))('a CPU-starved broker (%i) becomes SLOW and is demoted while every other broker stays HEALTHY', { timeout: 600_000 }, async (victim: number) => {
+  it.for(SLOW_VICTIMS.slice(0, TRIALS))('a CPU-starved broker (%i) becomes SLOW and is demoted while every other broker stays HEALTHY', { timeout: 600_000 }, (victim: number) => isolatedTrial(victim, async () => {
     const pid = kafka().brokers.find((b) => b.nodeId === victim)!.pid;
     let limit: CpuLimit | undefined;
     const since = new Date();
@@ -225,7 +240,7 @@ describe('degradation detector on the real cluster under load', () => {
     }
     await waitForState(victim, 'HEALTHY', 180_000);
     await waitUntilWhole();
-  });
+  }));
 
   it('finishes a mitigation a killed detector left half done, and says it resumed', async () => {
     const victim = 1;

@@ -4,6 +4,7 @@ import kafkajs, { type Admin as KafkaJsAdmin, type ITopicMetadata } from 'kafkaj
 import {
   Admin as PlatformaticAdmin,
   alterPartitionReassignmentsV0,
+  listPartitionReassignmentsV0,
   alterUserScramCredentialsV0,
   ClientQuotaMatchTypes,
   ConfigResourceTypes,
@@ -171,13 +172,11 @@ export class KafkaAdmin {
     await this.ready();
     const moves = reassignments.filter((r): r is PartitionReassignment & { replicas: number[] } => r.replicas !== null);
     const cancels = reassignments.filter((r) => r.replicas === null);
+    // Sent to any broker, which forwards it to the KRaft controller: kafkajs would send it to the
+    // broker the metadata names as controller, a random live broker that may be the frozen one.
     if (moves.length > 0) {
-      await attempt('alter partition reassignments', () =>
-        this.kafkajs.alterPartitionReassignments({
-          timeout: timeoutMs,
-          topics: groupByTopic(moves).map(([topic, parts]) => ({ topic, partitionAssignment: parts.map((p) => ({ partition: p.partition, replicas: p.replicas })) })),
-        }),
-      );
+      const topics = groupByTopic(moves).map(([name, parts]) => ({ name, partitions: parts.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) }));
+      await this.withAnyBroker('alter partition reassignments', (connection) => alterPartitionReassignmentsV0.api.async(connection, timeoutMs, false, topics));
     }
     if (cancels.length > 0) {
       // kafkajs refuses a null replica list, which is how the protocol spells "cancel".
@@ -195,12 +194,11 @@ export class KafkaAdmin {
     if (topics && topics.length > 0) {
       filter = (await this.describeTopics(topics)).map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) }));
     }
-    const result = await attempt('list partition reassignments', () =>
-      this.kafkajs.listPartitionReassignments(filter ? { topics: filter, timeout: 30_000 } : { timeout: 30_000 } as never),
+    const result = await this.withAnyBroker('list partition reassignments', (connection) =>
+      listPartitionReassignmentsV0.api.async(connection, 30_000, filter ? filter.map((t) => ({ name: t.topic, partitionIndexes: t.partitions })) : null),
     );
-    // kafkajs' typings say `topic` and `partitionIndex`; its decoder returns `name` and `partition`.
     return result.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: (t as { name?: string }).name ?? t.topic, partition: (p as { partition?: number }).partition ?? p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas ?? [], removingReplicas: p.removingReplicas ?? [] })),
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })),
     );
   }
 

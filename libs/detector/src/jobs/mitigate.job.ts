@@ -118,8 +118,8 @@ async function runMitigation(deps: DetectorDeps, mitigationId: string, logger: L
               const moves = await executor.moves(owner);
               await executor.unthrottle(moves);
               const stored = row!.plan as unknown as StoredPlan;
-              await elect(admin, stored.elect, log);
-              const outcome = await verify(admin, row!, stored, moves);
+              const failed = await electUntilSettled(admin, row!, stored.elect, log);
+              const outcome = { ...(await verify(admin, row!, stored, moves)), electionsFailed: failed.length };
               row = await update(deps, row!, { state: 'COMPLETED', step: null, completedAt: new Date(), outcome: { ...outcome, ...(resumedAt ? { resumedAtStep: resumedAt } : {}) } });
             });
             break;
@@ -205,14 +205,41 @@ async function minIsrByTopic(admin: KafkaAdmin, topics: string[]): Promise<Map<s
   return result;
 }
 
-async function elect(admin: KafkaAdmin, partitions: { topic: string; partition: number }[], logger: Logger): Promise<void> {
-  if (partitions.length === 0) return;
+/** Preferred elections; returns the partitions whose election failed (all of them when the request did). */
+async function elect(admin: KafkaAdmin, partitions: { topic: string; partition: number }[], logger: Logger): Promise<{ topic: string; partition: number }[]> {
+  if (partitions.length === 0) return [];
   const results = await admin.electLeaders('preferred', partitions).catch((error: unknown) => {
     logger.warn({ err: error }, 'preferred election failed; leadership stays where Kafka put it');
-    return [];
+    return null;
   });
+  if (results === null) return partitions;
   const failed = results.filter((r) => r.outcome === 'failed');
   if (failed.length > 0) logger.warn({ failed: failed.length, first: failed[0] }, 'some preferred elections failed');
+  return failed.map(({ topic, partition }) => ({ topic, partition }));
+}
+
+/** Elections retried this many times, this far apart, while the broker still leads what it should not. */
+const ELECTION_ATTEMPTS = 5;
+const ELECTION_RETRY_MS = 2_000;
+
+/**
+ * Elects the planned preferred leaders and, for a DEMOTE or DRAIN, reads Kafka back until the
+ * broker leads none of them: an election can fail while the controller still counts a frozen
+ * broker in, and a broker's metadata lags the controller's by a moment. Returns what still failed.
+ */
+async function electUntilSettled(admin: KafkaAdmin, row: Mitigation, partitions: { topic: string; partition: number }[], logger: Logger): Promise<{ topic: string; partition: number }[]> {
+  let pending = partitions;
+  for (let attempt = 1; ; attempt++) {
+    const failed = await elect(admin, pending, logger);
+    if (row.kind === 'RESTORE') return failed;
+    const key = (p: { topic: string; partition: number }) => `${p.topic}/${p.partition}`;
+    const wanted = new Set(partitions.map(key));
+    const stillLed = (await partitionsOf(admin)).filter((p) => p.leader === row.nodeId && wanted.has(key(p)));
+    if (stillLed.length === 0 || attempt >= ELECTION_ATTEMPTS) return stillLed.map(({ topic, partition }) => ({ topic, partition }));
+    logger.info({ stillLed: stillLed.length, attempt }, 'the broker still leads partitions it should not; electing again');
+    await new Promise((resolve) => setTimeout(resolve, ELECTION_RETRY_MS));
+    pending = stillLed.map(({ topic, partition }) => ({ topic, partition }));
+  }
 }
 
 /** What Kafka shows after the mitigation: how many partitions the broker still leads, or holds. */
