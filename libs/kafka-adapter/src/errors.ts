@@ -85,6 +85,17 @@ function firstProtocolCode(error: ErrorLike): number | undefined {
   return undefined;
 }
 
+/** Whether the error, or one it wraps (`errors`, `cause`; @platformatic/kafka nests them), is a refused login. */
+function isAuthenticationFailure(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as ErrorLike & { cause?: unknown };
+  if (e.code === 'PLT_KFK_AUTHENTICATION' || e.name === 'KafkaJSSASLAuthenticationError') return true;
+  // "Request SaslHandshake(…) timed out" is a broker that does not answer, not a refused login.
+  if (/SASL|authenticat/i.test(e.message ?? '') && !/timed out/i.test(e.message ?? '')) return true;
+  const nested = Array.isArray(e.errors) ? e.errors : Object.values(e.errors ?? {});
+  return [...nested, e.cause].some((inner) => isAuthenticationFailure(inner, depth + 1));
+}
+
 /** Turns whatever a Kafka client threw into a KafkaAdapterError with a stable code. */
 export function toKafkaError(error: unknown, action: string): KafkaAdapterError {
   if (error instanceof KafkaAdapterError) return error;
@@ -95,7 +106,7 @@ export function toKafkaError(error: unknown, action: string): KafkaAdapterError 
   const protocolCode = firstProtocolCode(e);
   const byCode = protocolCode === undefined ? undefined : BY_PROTOCOL_CODE[protocolCode];
   if (byCode) return new KafkaAdapterError(byCode[0], message, byCode[1], { cause: error });
-  if (/SASL|authenticat/i.test(e.message ?? '') || e.name === 'KafkaJSSASLAuthenticationError') {
+  if (isAuthenticationFailure(error)) {
     return new KafkaAdapterError('kafka_authentication_failed', message, false, { cause: error });
   }
   if (/ECONNREFUSED|ECONNRESET|EHOSTUNREACH|Connection|connect/i.test(e.message ?? '') || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded') {

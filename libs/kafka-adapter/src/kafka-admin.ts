@@ -1,11 +1,12 @@
 // kafkajs is CommonJS; Node's ESM loader cannot see all of its named exports, so take them
 // from the default export (a named import works under Vitest's transform but not in `node`).
-import kafkajs, { type Admin as KafkaJsAdmin, type ITopicMetadata } from 'kafkajs';
+import kafkajs, { type Admin as KafkaJsAdmin } from 'kafkajs';
 import {
   Admin as PlatformaticAdmin,
   alterPartitionReassignmentsV0,
   listPartitionReassignmentsV0,
   alterUserScramCredentialsV0,
+  metadataV12,
   ClientQuotaMatchTypes,
   ConfigResourceTypes,
   describeLogDirsV4,
@@ -128,18 +129,24 @@ export class KafkaAdmin {
     };
   }
 
+  /** Every topic's name, Kafka's internal ones included. */
   async listTopics(): Promise<string[]> {
-    await this.ready();
-    return (await attempt('list topics', () => this.kafkajs.listTopics())).sort();
+    const metadata = await this.withAnyBroker('list topics', (connection) => metadataV12.api.async(connection, null, false, false));
+    return metadata.topics.map((t) => t.name ?? '').filter((name) => name !== '').sort();
   }
 
+  /**
+   * Partitions with their leaders, replicas and ISR; an unknown name fails with `kafka_unknown_topic`.
+   * Asked of one broker that is not to be avoided: kafkajs sends metadata requests to a random
+   * broker of its pool, which may be the frozen one a mitigation works around.
+   */
   async describeTopics(names: string[]): Promise<TopicDescription[]> {
-    await this.ready();
-    const metadata = await attempt('describe topics', () => this.kafkajs.fetchTopicMetadata({ topics: names }));
-    return metadata.topics.map((t: ITopicMetadata) => ({
-      name: t.name,
+    if (names.length === 0) return [];
+    const metadata = await this.withAnyBroker('describe topics', (connection) => metadataV12.api.async(connection, names, false, false));
+    return metadata.topics.map((t) => ({
+      name: t.name ?? '',
       partitions: t.partitions
-        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas ?? [] }))
+        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas }))
         .sort((a, b) => a.partition - b.partition),
     }));
   }
@@ -169,7 +176,6 @@ export class KafkaAdmin {
 
   /** Submits reassignments; a `replicas: null` entry cancels that partition's reassignment. */
   async alterPartitionReassignments(reassignments: PartitionReassignment[], timeoutMs = 30_000): Promise<void> {
-    await this.ready();
     const moves = reassignments.filter((r): r is PartitionReassignment & { replicas: number[] } => r.replicas !== null);
     const cancels = reassignments.filter((r) => r.replicas === null);
     // Sent to any broker, which forwards it to the KRaft controller: kafkajs would send it to the
@@ -189,7 +195,6 @@ export class KafkaAdmin {
   }
 
   async listPartitionReassignments(topics?: string[]): Promise<OngoingReassignment[]> {
-    await this.ready();
     let filter: { topic: string; partitions: number[] }[] | undefined;
     if (topics && topics.length > 0) {
       filter = (await this.describeTopics(topics)).map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) }));

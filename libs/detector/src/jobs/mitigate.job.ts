@@ -54,82 +54,78 @@ export function mitigateJob(deps: DetectorDeps): JobDefinition<typeof mitigateJo
 }
 
 async function runMitigation(deps: DetectorDeps, mitigationId: string, logger: Logger): Promise<void> {
-  {
-    {
-      let row = await deps.prisma.mitigation.findUnique({ where: { id: mitigationId } });
-      if (!row || !['PENDING', 'IN_PROGRESS'].includes(row.state)) return;
-      const log = logger.child({ mitigationId, broker: row.nodeId, kind: row.kind, correlationId: row.correlationId });
-      // Leadership or replicas off a broker: never through that broker, which may be frozen.
-      const admin = await deps.admins.forCluster(row.physicalClusterId, row.kind === 'RESTORE' ? {} : { avoidBrokers: [row.nodeId] });
-      const executor = new ReassignmentExecutor({ prisma: deps.prisma, admin, logger: log, pollMs: 500 });
-      const owner: MoveOwner = { physicalClusterId: row.physicalClusterId, reason: 'MITIGATION', correlationId: row.correlationId, mitigationId: row.id };
-      const resumedAt = row.state === 'IN_PROGRESS' ? (row.step ?? 'plan') : null;
-      if (row.state === 'PENDING') row = await update(deps, row, { state: 'IN_PROGRESS', startedAt: new Date(), step: 'plan' });
+  let row = await deps.prisma.mitigation.findUnique({ where: { id: mitigationId } });
+  if (!row || !['PENDING', 'IN_PROGRESS'].includes(row.state)) return;
+  const log = logger.child({ mitigationId, broker: row.nodeId, kind: row.kind, correlationId: row.correlationId });
+  // Leadership or replicas off a broker: never through that broker, which may be frozen.
+  const admin = await deps.admins.forCluster(row.physicalClusterId, row.kind === 'RESTORE' ? {} : { avoidBrokers: [row.nodeId] });
+  const executor = new ReassignmentExecutor({ prisma: deps.prisma, admin, logger: log, pollMs: 500 });
+  const owner: MoveOwner = { physicalClusterId: row.physicalClusterId, reason: 'MITIGATION', correlationId: row.correlationId, mitigationId: row.id };
+  const resumedAt = row.state === 'IN_PROGRESS' ? (row.step ?? 'plan') : null;
+  if (row.state === 'PENDING') row = await update(deps, row, { state: 'IN_PROGRESS', startedAt: new Date(), step: 'plan' });
 
-      if (resumedAt && row.kind !== 'RESTORE') {
-        const broker = await deps.prisma.broker.findFirst({ where: { clusterId: row.physicalClusterId, nodeId: row.nodeId } });
-        if (broker && RECOVERED.has(broker.healthState) && row.actor === 'detector') {
-          await rollBack(deps, row, executor, admin, owner, resumedAt, broker.healthState, log);
-          return;
-        }
-      }
-
-      const lock = (purpose: string, run: (signal: AbortSignal) => Promise<void>) =>
-        deps.clusterLocks.withLock(row!.physicalClusterId, { actor: 'detector', purpose: `mitigation ${row!.id} ${purpose}` }, run, { waitMs: 30_000 });
-
-      for (let index = MITIGATION_STEPS.indexOf((row.step ?? 'plan') as Step); index < MITIGATION_STEPS.length; index++) {
-        const step = MITIGATION_STEPS[index]!;
-        switch (step) {
-          case 'plan':
-            await lock('plan', async () => {
-              const plan = await buildPlan(deps, row!, admin, executor, log);
-              if (row!.dryRun) {
-                row = await update(deps, row!, { state: 'DRY_RUN', step: null, completedAt: new Date(), plan: planJson(plan), outcome: { dryRun: true, wouldMove: plan.moves.length, wouldElect: plan.elect.length } });
-                return;
-              }
-              await executor.record(owner, plan.moves, {
-                alongside: async (tx) => {
-                  await tx.mitigation.update({ where: { id: row!.id }, data: { plan: planJson(plan), step: 'submit', version: { increment: 1 } } });
-                },
-              });
-              if (plan.moves.length === 0) await deps.prisma.mitigation.update({ where: { id: row!.id }, data: { plan: planJson(plan), step: 'submit', version: { increment: 1 } } });
-            });
-            if (row.state === 'DRY_RUN') {
-              deps.metrics?.mitigations.inc({ kind: row.kind.toLowerCase(), actor: row.actor, outcome: 'dry_run' });
-              log.info('dry run: mitigation planned, not applied');
-              return;
-            }
-            break;
-          case 'submit':
-            await lock('submit', async () => {
-              const moves = await executor.moves(owner);
-              await executor.throttle(moves, deps.settings.replicationThrottleBytesPerSecond);
-              const { blocked } = await executor.submit(moves);
-              if (blocked.length > 0) log.warn({ blocked: blocked.length }, 'some moves wait for another owner');
-              row = await update(deps, row!, { step: 'await' });
-            });
-            break;
-          case 'await':
-            await executor.awaitDone(await executor.moves(owner), { maxWaitMs: 30 * 60_000 });
-            row = await update(deps, row, { step: 'finish' });
-            break;
-          case 'finish':
-            await lock('finish', async () => {
-              const moves = await executor.moves(owner);
-              await executor.unthrottle(moves);
-              const stored = row!.plan as unknown as StoredPlan;
-              const failed = await electUntilSettled(admin, row!, stored.elect, log);
-              const outcome = { ...(await verify(admin, row!, stored, moves)), electionsFailed: failed.length };
-              row = await update(deps, row!, { state: 'COMPLETED', step: null, completedAt: new Date(), outcome: { ...outcome, ...(resumedAt ? { resumedAtStep: resumedAt } : {}) } });
-            });
-            break;
-        }
-        deps.afterStep?.(`mitigate-${row.kind.toLowerCase()}`, step);
-      }
-      deps.metrics?.mitigations.inc({ kind: row.kind.toLowerCase(), actor: row.actor, outcome: 'completed' });
-      log.info({ outcome: row.outcome }, 'mitigation completed');
+  if (resumedAt && row.kind !== 'RESTORE') {
+    const broker = await deps.prisma.broker.findFirst({ where: { clusterId: row.physicalClusterId, nodeId: row.nodeId } });
+    if (broker && RECOVERED.has(broker.healthState) && row.actor === 'detector') {
+      await rollBack(deps, row, executor, admin, owner, resumedAt, broker.healthState, log);
+      return;
     }
   }
+
+  const lock = (purpose: string, run: (signal: AbortSignal) => Promise<void>) =>
+    deps.clusterLocks.withLock(row!.physicalClusterId, { actor: 'detector', purpose: `mitigation ${row!.id} ${purpose}` }, run, { waitMs: 30_000 });
+
+  for (let index = MITIGATION_STEPS.indexOf((row.step ?? 'plan') as Step); index < MITIGATION_STEPS.length; index++) {
+    const step = MITIGATION_STEPS[index]!;
+    switch (step) {
+      case 'plan':
+        await lock('plan', async () => {
+          const plan = await buildPlan(deps, row!, admin, executor, log);
+          if (row!.dryRun) {
+            row = await update(deps, row!, { state: 'DRY_RUN', step: null, completedAt: new Date(), plan: planJson(plan), outcome: { dryRun: true, wouldMove: plan.moves.length, wouldElect: plan.elect.length } });
+            return;
+          }
+          await executor.record(owner, plan.moves, {
+            alongside: async (tx) => {
+              await tx.mitigation.update({ where: { id: row!.id }, data: { plan: planJson(plan), step: 'submit', version: { increment: 1 } } });
+            },
+          });
+          if (plan.moves.length === 0) await deps.prisma.mitigation.update({ where: { id: row!.id }, data: { plan: planJson(plan), step: 'submit', version: { increment: 1 } } });
+        });
+        if (row.state === 'DRY_RUN') {
+          deps.metrics?.mitigations.inc({ kind: row.kind.toLowerCase(), actor: row.actor, outcome: 'dry_run' });
+          log.info('dry run: mitigation planned, not applied');
+          return;
+        }
+        break;
+      case 'submit':
+        await lock('submit', async () => {
+          const moves = await executor.moves(owner);
+          await executor.throttle(moves, deps.settings.replicationThrottleBytesPerSecond);
+          const { blocked } = await executor.submit(moves);
+          if (blocked.length > 0) log.warn({ blocked: blocked.length }, 'some moves wait for another owner');
+          row = await update(deps, row!, { step: 'await' });
+        });
+        break;
+      case 'await':
+        await executor.awaitDone(await executor.moves(owner), { maxWaitMs: 30 * 60_000 });
+        row = await update(deps, row, { step: 'finish' });
+        break;
+      case 'finish':
+        await lock('finish', async () => {
+          const moves = await executor.moves(owner);
+          await executor.unthrottle(moves);
+          const stored = row!.plan as unknown as StoredPlan;
+          const failed = await electUntilSettled(admin, row!, stored.elect, log);
+          const outcome = { ...(await verify(admin, row!, stored, moves)), electionsFailed: failed.length };
+          row = await update(deps, row!, { state: 'COMPLETED', step: null, completedAt: new Date(), outcome: { ...outcome, ...(resumedAt ? { resumedAtStep: resumedAt } : {}) } });
+        });
+        break;
+    }
+    deps.afterStep?.(`mitigate-${row.kind.toLowerCase()}`, step);
+  }
+  deps.metrics?.mitigations.inc({ kind: row.kind.toLowerCase(), actor: row.actor, outcome: 'completed' });
+  log.info({ outcome: row.outcome }, 'mitigation completed');
 }
 
 async function update(deps: DetectorDeps, row: Mitigation, data: Prisma.MitigationUpdateInput): Promise<Mitigation> {
