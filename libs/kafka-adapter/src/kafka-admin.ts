@@ -88,8 +88,10 @@ const OPERATION_NAMES = invert(OPERATIONS);
 
 /**
  * Everything the control plane does to a Kafka cluster, behind one interface. kafkajs
- * covers metadata, topics, reassignments and ACLs; @platformatic/kafka covers what
- * kafkajs lacks (incremental configs, quotas, SCRAM users, log dirs, leader election).
+ * creates and deletes topics and manages ACLs; @platformatic/kafka covers what kafkajs
+ * lacks (incremental configs, quotas, SCRAM users, log dirs, leader election) and whatever
+ * must reach one chosen broker (metadata and reassignments, through `withAnyBroker`, which
+ * skips `avoidBrokers`).
  */
 export class KafkaAdmin {
   private readonly kafkajs: KafkaJsAdmin;
