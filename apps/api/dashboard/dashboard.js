@@ -190,6 +190,12 @@ function drawMitigations(items) {
   if (items.length === 0) $('mitigations').replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'none yet')));
 }
 
+/** The planner names cells by id in its reasons; show the names the page knows instead. */
+function withCellNames(text) {
+  const names = state.cellNames ?? new Map();
+  return text.replace(/\bcell (\w+)/g, (whole, id) => (names.has(id) ? `cell ${names.get(id)}` : whole));
+}
+
 function drawRebalances(items) {
   $('rebalances').replaceChildren(
     ...items.slice(0, 10).map((p) =>
@@ -199,7 +205,7 @@ function drawRebalances(items) {
         h('td', { title: p.createdAt }, time(p.createdAt)),
         h('td', {}, p.trigger),
         h('td', {}, badge(p.state)),
-        h('td', { class: 'why' }, p.reason ?? ''),
+        h('td', { class: 'why', title: p.reason ?? '' }, withCellNames(p.reason ?? '')),
         ...progressCells(p.progress),
         h('td', { class: 'num' }, `${ratio(p.before?.maxOverMean)} → ${ratio(p.predictedAfter?.maxOverMean)}`),
       ),

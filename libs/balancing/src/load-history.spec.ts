@@ -41,6 +41,16 @@ describe('loadHistoryColumns', () => {
     expect(history).toMatchObject({ bucketSeconds: 10, from: new Date(T).toISOString() });
   });
 
+  it('breaks the series where sampling stopped for a while, and only there', () => {
+    const at = (seconds: number, load: number) => ({ at: T + seconds * 1000, nodeId: 1, load });
+    // 10 s buckets: 20 s apart is a missed sample (jitter); 10 minutes apart is a gap.
+    const history = loadHistoryColumns([at(0, 10), at(20, 20), at(30, 30), at(630, 40)], shape, { from: T, to: T + 700_000, bucketSeconds: 10 });
+    expect(history.times).toEqual([0, 20, 30, 40, 630].map((s) => T / 1000 + s));
+    expect(history.brokers[0]!.load).toEqual([10, 20, 30, null, 40]);
+    expect(history.cluster).toEqual([10, 20, 30, null, 40]);
+    expect(history.cells[0]!.load).toEqual([10, 20, 30, null, 40]);
+  });
+
   it('answers empty series before the first sample, and ignores brokers it was not told about', () => {
     const empty = loadHistoryColumns([], shape, { from: T, to: T + 1, bucketSeconds: 10 });
     expect(empty.times).toEqual([]);

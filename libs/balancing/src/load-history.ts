@@ -31,9 +31,23 @@ export interface LoadHistoryShape {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Columns from bucketed points. Pure: the route and the spec share it. */
+/** More empty buckets than this between two samples is a gap (the balancer was not sampling), not jitter. */
+const GAP_BUCKETS = 3;
+
+/**
+ * Columns from bucketed points. Pure: the route and the spec share it. Where sampling stopped
+ * for a while, one empty point goes in, so that a chart breaks the line there instead of
+ * drawing a straight one across the time nothing was measured.
+ */
 export function loadHistoryColumns(points: readonly LoadPoint[], shape: LoadHistoryShape, window: { from: number; to: number; bucketSeconds: number }): LoadHistory {
-  const times = [...new Set(points.map((p) => p.at))].sort((a, b) => a - b);
+  const bucketMs = window.bucketSeconds * 1000;
+  const sampled = [...new Set(points.map((p) => p.at))].sort((a, b) => a - b);
+  const times: number[] = [];
+  for (const [i, at] of sampled.entries()) {
+    const previous = sampled[i - 1];
+    if (previous !== undefined && at - previous > GAP_BUCKETS * bucketMs) times.push(previous + bucketMs);
+    times.push(at);
+  }
   const index = new Map(times.map((t, i) => [t, i]));
   const byBroker = new Map(shape.brokers.map((b) => [b.nodeId, new Array<number | null>(times.length).fill(null)]));
   for (const p of points) {
