@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrokerHealthState } from '@cellar/db';
 import { kafkaTool, limitCpu, type CpuLimit } from '@cellar/kafka-harness';
 import { eventually, testStack, uniqueName } from '@cellar/test-support';
 import type { Admin, Consumer, Producer } from 'kafkajs';
@@ -66,6 +67,14 @@ const health = async () => (await expectStatus(200, 'GET', `/v1/kafka-clusters/$
 const stateOf = async (nodeId: number) => (await health()).brokers.find((b) => b.brokerId === nodeId)?.state;
 const waitForState = (nodeId: number, state: string, timeoutMs: number) =>
   eventually(async () => ((await stateOf(nodeId)) === state ? Date.now() : undefined), { timeoutMs, intervalMs: 500, what: `broker ${nodeId} ${state}` });
+/** When the detector recorded the broker's move into `state` (the decision itself, not when a poll saw it). */
+async function recordedAt(nodeId: number, state: BrokerHealthState, sinceMs: number): Promise<number> {
+  const transition = await stack.deps.prisma.brokerHealthTransition.findFirstOrThrow({
+    where: { physicalClusterId: clusterId, nodeId, toState: state, at: { gte: new Date(sinceMs) } },
+    orderBy: { at: 'asc' },
+  });
+  return transition.at.getTime();
+}
 
 interface MitigationView {
   id: string;
@@ -188,7 +197,8 @@ describe('degradation detector on the real cluster under load', () => {
     const frozenAt = Date.now();
     process.kill(pid, 'SIGSTOP');
     try {
-      const unreachableAt = await waitForState(victim, 'UNREACHABLE', 90_000);
+      await waitForState(victim, 'UNREACHABLE', 90_000);
+      const unreachableAt = await recordedAt(victim, 'UNREACHABLE', frozenAt);
       const leadershipOffAt = await eventually(async () => ((await partitions()).some((p) => p.leader === victim) ? undefined : Date.now()), { timeoutMs: 90_000, intervalMs: 500, what: 'no partition led by the frozen broker' });
       const [demote] = await eventually(async () => {
         const rows = (await mitigations(`brokerId=${victim}&state=COMPLETED`)).filter((m) => m.kind === 'DEMOTE' && Date.parse(m.createdAt) >= frozenAt);
@@ -227,7 +237,8 @@ describe('degradation detector on the real cluster under load', () => {
     const slowedAt = Date.now();
     limit = limitCpu(pid, 0.1, `cellar-test-${testStack().runId}-${victim}`);
     try {
-      const slowAt = await waitForState(victim, 'SLOW', 120_000);
+      await waitForState(victim, 'SLOW', 120_000);
+      const slowAt = await recordedAt(victim, 'SLOW', slowedAt);
       const demote = await eventually(async () => (await mitigations(`brokerId=${victim}&state=COMPLETED`)).find((m) => m.kind === 'DEMOTE' && Date.parse(m.createdAt) >= since.getTime()), { timeoutMs: 60_000, intervalMs: 500, what: 'the DEMOTE mitigation completed' });
       const led = (await partitions()).filter((p) => p.leader === victim).length;
       record('slow', { victim, detectionMs: slowAt - slowedAt, mitigatedMs: Date.parse(demote.completedAt!) - slowedAt, leadersLeft: led, outcome: demote.outcome });
