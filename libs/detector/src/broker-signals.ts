@@ -6,6 +6,19 @@ export interface TimerTotals {
   meanMs: number;
 }
 
+/**
+ * One request type's timers. Kafka's TotalTimeMs includes RemoteTimeMs, the time a request
+ * waits in purgatory (an acks=all produce for its followers, a fetch for data to arrive up to
+ * its max wait) and ThrottleTimeMs (a client over its quota): neither is the broker's own
+ * work, and either would make a broker look slow for its traffic rather than its health (a
+ * broker leading only quiet partitions answers consumer fetches after their full max wait).
+ */
+export interface RequestTimers {
+  total: TimerTotals;
+  remote: TimerTotals | null;
+  throttle: TimerTotals | null;
+}
+
 /** The broker metrics the detector reads, from one scrape of its JMX exporter. */
 export interface BrokerSignals {
   /** Fraction of time the request handler threads were idle (0..1, one-minute rate). */
@@ -17,8 +30,8 @@ export interface BrokerSignals {
   fetchTotalTimeP99Ms: number | null;
   logFlushTimeP99Ms: number | null;
   /** The timers' totals, turned into means over the time since the previous scrape. */
-  produceTotalTime: TimerTotals | null;
-  fetchTotalTime: TimerTotals | null;
+  produceTimers: RequestTimers | null;
+  fetchTimers: RequestTimers | null;
   logFlushTime: TimerTotals | null;
   requestQueueSize: number | null;
   underReplicatedPartitions: number | null;
@@ -39,6 +52,17 @@ export function windowedMeanMs(previous: TimerTotals | null | undefined, current
 }
 
 /**
+ * The mean time the broker itself spent on one kind of request between two readings: total
+ * time without remote (purgatory) and throttle time. Null when nothing was timed in between.
+ */
+export function windowedOwnTimeMs(previous: RequestTimers | null | undefined, current: RequestTimers | null | undefined): number | null {
+  const total = windowedMeanMs(previous?.total, current?.total);
+  if (total === null) return null;
+  const part = (key: 'remote' | 'throttle') => windowedMeanMs(previous?.[key], current?.[key]) ?? 0;
+  return Math.max(0, total - part('remote') - part('throttle'));
+}
+
+/**
  * Names as the harness's JMX exporter rules write Kafka's beans
  * (libs/kafka-harness/src/node-config.ts): `kafka_<domain>_<type>_<name>`, percentiles as
  * a `quantile` label, meters as `_total` counters.
@@ -47,6 +71,8 @@ const NAMES = {
   requestHandlerIdle: 'kafka_server_kafkarequesthandlerpool_requesthandleravgidlepercent',
   networkProcessorIdle: 'kafka_network_socketserver_networkprocessoravgidlepercent',
   requestTotalTime: 'kafka_network_requestmetrics_totaltimems',
+  requestRemoteTime: 'kafka_network_requestmetrics_remotetimems',
+  requestThrottleTime: 'kafka_network_requestmetrics_throttletimems',
   requestQueueSize: 'kafka_network_requestchannel_requestqueuesize',
   underReplicatedPartitions: 'kafka_server_replicamanager_underreplicatedpartitions',
   isrShrinks: 'kafka_server_replicamanager_isrshrinks',
@@ -78,8 +104,8 @@ export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
     networkProcessorIdle: null,
     produceTotalTimeP99Ms: null,
     fetchTotalTimeP99Ms: null,
-    produceTotalTime: null,
-    fetchTotalTime: null,
+    produceTimers: null,
+    fetchTimers: null,
     logFlushTime: null,
     requestQueueSize: null,
     underReplicatedPartitions: null,
@@ -90,7 +116,14 @@ export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
   const timer = (key: string, part: keyof TimerTotals, value: number) => timers.set(key, { ...timers.get(key), [part]: value });
   for (const { name, labels, value } of samples) {
     const base = name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;
-    for (const [family, key] of [[NAMES.requestTotalTime, `request:${labels['request'] ?? ''}`], [NAMES.logFlush, 'logFlush']] as const) {
+    const request = labels['request'] ?? '';
+    const families = [
+      [NAMES.requestTotalTime, `total:${request}`],
+      [NAMES.requestRemoteTime, `remote:${request}`],
+      [NAMES.requestThrottleTime, `throttle:${request}`],
+      [NAMES.logFlush, 'logFlush'],
+    ] as const;
+    for (const [family, key] of families) {
       if (base === `${family}_count`) timer(key, 'count', value);
       if (base === `${family}_mean`) timer(key, 'meanMs', value);
     }
@@ -124,8 +157,12 @@ export function brokerSignals(samples: readonly MetricSample[]): BrokerSignals {
     const t = timers.get(key);
     return t?.count !== undefined && t.meanMs !== undefined ? { count: t.count, meanMs: t.meanMs } : null;
   };
-  signals.produceTotalTime = totals('request:Produce');
-  signals.fetchTotalTime = totals('request:FetchConsumer');
+  const requestTimers = (request: string): RequestTimers | null => {
+    const total = totals(`total:${request}`);
+    return total ? { total, remote: totals(`remote:${request}`), throttle: totals(`throttle:${request}`) } : null;
+  };
+  signals.produceTimers = requestTimers('Produce');
+  signals.fetchTimers = requestTimers('FetchConsumer');
   signals.logFlushTime = totals('logFlush');
   return signals;
 }

@@ -29,7 +29,7 @@ export const AssessmentConfigSchema = z.object({
   minZScore: z.number().min(0).default(3.5),
   /** Canary produce/fetch and request latency, ms. */
   probeLatency: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 25, minScale: 1 }).prefault({}),
-  /** Scraped produce/fetch total time, ms: the mean since the previous scrape. */
+  /** Scraped produce/fetch time without remote and throttle time, ms: the mean since the previous scrape. */
   requestTime: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 50, minScale: 5 }).prefault({}),
   /** Scraped request queue size. */
   requestQueue: thresholds({ ratioToPeers: 3, ratioToHistory: 3, floor: 10, minScale: 1 }).prefault({}),

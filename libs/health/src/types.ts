@@ -36,7 +36,11 @@ export interface BrokerSignals {
   requestHandlerIdle?: number | null;
   /** kafka.network SocketServer NetworkProcessorAvgIdlePercent, 0..1. */
   networkProcessorIdle?: number | null;
-  /** Mean produce and consumer-fetch total time (ms) over the time since the previous scrape. */
+  /**
+   * Mean time (ms) the broker itself spent on produce and consumer-fetch requests over the time
+   * since the previous scrape: TotalTimeMs without RemoteTimeMs (waiting in purgatory for
+   * followers or for data) and ThrottleTimeMs (a client over its quota).
+   */
   produceTimeMeanMs?: number | null;
   fetchTimeMeanMs?: number | null;
   /** Kafka's own p99s: evidence only, never judged (Yammer's reservoir keeps a spike for minutes). */

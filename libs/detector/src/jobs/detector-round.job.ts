@@ -6,7 +6,7 @@ import { metricSamples } from '@cellar/tenancy';
 import type { JobDefinition } from '@cellar/worker-runtime';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { brokerSignals, signalLines, windowedMeanMs, type BrokerSignals } from '../broker-signals';
+import { brokerSignals, signalLines, windowedMeanMs, windowedOwnTimeMs, type BrokerSignals } from '../broker-signals';
 import { ClusterProber, type BrokerProbeResult } from '../cluster-prober';
 import type { DetectorDeps } from '../detector-deps';
 import { decideMitigation } from '../mitigation-decision';
@@ -17,7 +17,7 @@ interface ClusterRuntime {
   /** Last ISR-shrink counter per broker and when it was read, for a per-second rate. */
   isrShrinks: Map<number, { total: number; at: number }>;
   /** Last timer totals per broker, for the means over the time between two scrapes. */
-  timers: Map<number, Pick<BrokerSignals, 'produceTotalTime' | 'fetchTotalTime' | 'logFlushTime'>>;
+  timers: Map<number, Pick<BrokerSignals, 'produceTimers' | 'fetchTimers' | 'logFlushTime'>>;
   guardWasTripped: boolean;
   /** The last scrape of each broker; scrapes run beside the rounds, never holding one up. */
   scraped: Map<number, { signals: BrokerSignals | null; means: TimerMeans | null; error: string | null; at: number }>;
@@ -87,17 +87,17 @@ async function pruneSamples(deps: DetectorDeps): Promise<void> {
   await deps.prisma.brokerSample.deleteMany({ where: { at: { lt: new Date(Date.now() - deps.settings.sampleRetentionMs) } } });
 }
 
-/** Produce, fetch and log-flush time as means over the time since the broker's previous scrape. */
+/** Produce and fetch time (the broker's own part) and log-flush time as means over the time since the broker's previous scrape. */
 interface TimerMeans {
   produceTimeMeanMs: number | null;
   fetchTimeMeanMs: number | null;
   logFlushTimeMeanMs: number | null;
 }
 
-function timerMeans(previous: Pick<BrokerSignals, 'produceTotalTime' | 'fetchTotalTime' | 'logFlushTime'> | undefined, current: BrokerSignals): TimerMeans {
+function timerMeans(previous: Pick<BrokerSignals, 'produceTimers' | 'fetchTimers' | 'logFlushTime'> | undefined, current: BrokerSignals): TimerMeans {
   return {
-    produceTimeMeanMs: windowedMeanMs(previous?.produceTotalTime, current.produceTotalTime),
-    fetchTimeMeanMs: windowedMeanMs(previous?.fetchTotalTime, current.fetchTotalTime),
+    produceTimeMeanMs: windowedOwnTimeMs(previous?.produceTimers, current.produceTimers),
+    fetchTimeMeanMs: windowedOwnTimeMs(previous?.fetchTimers, current.fetchTimers),
     logFlushTimeMeanMs: windowedMeanMs(previous?.logFlushTime, current.logFlushTime),
   };
 }
@@ -181,7 +181,7 @@ async function runRound(deps: DetectorDeps, cluster: { id: string; name: string 
       if (previous && now > previous.at) isrShrinksPerSec = Math.max(0, (scraped.signals.isrShrinksTotal - previous.total) / ((now - previous.at) / 1000));
       runtime.isrShrinks.set(broker.nodeId, { total: scraped.signals.isrShrinksTotal, at: now });
     }
-    const { isrShrinksTotal: _total, produceTotalTime: _produce, fetchTotalTime: _fetch, logFlushTime: _flush, ...signals } = scraped.signals ?? ({} as BrokerSignals);
+    const { isrShrinksTotal: _total, produceTimers: _produce, fetchTimers: _fetch, logFlushTime: _flush, ...signals } = scraped.signals ?? ({} as BrokerSignals);
     for (const [probeKind, ms] of [['produce', probe.produceMs], ['fetch', probe.fetchMs], ['request', probe.requestMs]] as const) {
       if (ms !== null) metrics?.probeLatency.observe({ cluster: cluster.id, broker: String(broker.nodeId), probe: probeKind }, ms / 1000);
     }
