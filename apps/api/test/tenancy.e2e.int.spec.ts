@@ -64,22 +64,21 @@ function protocolErrorTypes(error: unknown): string[] {
   return types;
 }
 
-/** kafka-topics --describe, parsed. */
-async function describeTopic(topic: string) {
-  const out = await kafkaTool(kafka(), 'topics', ['--describe', '--topic', topic]);
-  return [...out.matchAll(/Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)/g)].map((m) => ({
+/** kafka-topics --describe (of one topic, or of all), parsed; a leader of `none` reads as -1. */
+async function describeTopic(topic?: string) {
+  const out = await kafkaTool(kafka(), 'topics', ['--describe', ...(topic ? ['--topic', topic] : [])]);
+  return [...out.matchAll(/Partition: (\d+)\s+Leader: (\S+)\s+Replicas: ([\d,]+)/g)].map((m) => ({
     partition: Number(m[1]),
-    leader: Number(m[2]),
+    leader: m[2] === 'none' ? -1 : Number(m[2]),
     replicas: (m[3] as string).split(',').map(Number),
   }));
 }
 
 /** Partitions whose preferred leader (first replica) is each of the given brokers, over every topic, as kafka-topics describes them. */
 async function preferredLeaders(brokers: readonly number[]): Promise<Map<number, number>> {
-  const out = await kafkaTool(kafka(), 'topics', ['--describe']);
   const counts = new Map(brokers.map((b) => [b, 0]));
-  for (const m of out.matchAll(/Partition: \d+\s+Leader: \S+\s+Replicas: (\d+)/g)) {
-    const first = Number(m[1]);
+  for (const { replicas } of await describeTopic()) {
+    const first = replicas[0] as number;
     if (counts.has(first)) counts.set(first, (counts.get(first) as number) + 1);
   }
   return counts;

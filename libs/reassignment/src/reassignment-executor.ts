@@ -258,14 +258,24 @@ export class ReassignmentExecutor {
    * data is where it should be and Kafka's own auto-election may still follow.
    */
   async electPreferredLeaders(moves: readonly PartitionMove[]): Promise<void> {
-    const partitions = moves.filter((m) => m.state === 'DONE' && !isNoop(m)).map((m) => ({ topic: m.topic, partition: m.partition }));
-    if (partitions.length === 0) return;
-    const results = await this.admin.electLeaders('preferred', partitions).catch((error: unknown) => {
+    await this.electPreferred(moves.filter((m) => m.state === 'DONE' && !isNoop(m)));
+  }
+
+  /**
+   * Preferred leader election for the given partitions, logged, never thrown. Returns the
+   * partitions whose election failed: all of them when the request itself did.
+   */
+  async electPreferred(partitions: readonly { topic: string; partition: number }[]): Promise<{ topic: string; partition: number }[]> {
+    const wanted = partitions.map(({ topic, partition }) => ({ topic, partition }));
+    if (wanted.length === 0) return [];
+    const results = await this.admin.electLeaders('preferred', wanted).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'preferred leader election failed; leadership stays where Kafka put it');
-      return [];
+      return null;
     });
+    if (results === null) return wanted;
     const failed = results.filter((r) => r.outcome === 'failed');
     if (failed.length > 0) this.logger.warn({ failed: failed.length, first: failed[0]?.error }, 'some preferred leader elections failed');
+    return failed.map(({ topic, partition }) => ({ topic, partition }));
   }
 
   /**

@@ -116,7 +116,7 @@ async function runMitigation(deps: DetectorDeps, mitigationId: string, logger: L
           const moves = await executor.moves(owner);
           await executor.unthrottle(moves);
           const stored = row!.plan as unknown as StoredPlan;
-          const failed = await electUntilSettled(admin, row!, stored.elect, log);
+          const failed = await electUntilSettled(admin, executor, row!, stored.elect, log);
           const outcome = { ...(await verify(admin, row!, stored, moves)), electionsFailed: failed.length };
           row = await update(deps, row!, { state: 'COMPLETED', step: null, completedAt: new Date(), outcome: { ...outcome, ...(resumedAt ? { resumedAtStep: resumedAt } : {}) } });
         });
@@ -201,19 +201,6 @@ async function minIsrByTopic(admin: KafkaAdmin, topics: string[]): Promise<Map<s
   return result;
 }
 
-/** Preferred elections; returns the partitions whose election failed (all of them when the request did). */
-async function elect(admin: KafkaAdmin, partitions: { topic: string; partition: number }[], logger: Logger): Promise<{ topic: string; partition: number }[]> {
-  if (partitions.length === 0) return [];
-  const results = await admin.electLeaders('preferred', partitions).catch((error: unknown) => {
-    logger.warn({ err: error }, 'preferred election failed; leadership stays where Kafka put it');
-    return null;
-  });
-  if (results === null) return partitions;
-  const failed = results.filter((r) => r.outcome === 'failed');
-  if (failed.length > 0) logger.warn({ failed: failed.length, first: failed[0] }, 'some preferred elections failed');
-  return failed.map(({ topic, partition }) => ({ topic, partition }));
-}
-
 /** Elections retried this many times, this far apart, while the broker still leads what it should not. */
 const ELECTION_ATTEMPTS = 5;
 const ELECTION_RETRY_MS = 2_000;
@@ -223,18 +210,24 @@ const ELECTION_RETRY_MS = 2_000;
  * broker leads none of them: an election can fail while the controller still counts a frozen
  * broker in, and a broker's metadata lags the controller's by a moment. Returns what still failed.
  */
-async function electUntilSettled(admin: KafkaAdmin, row: Mitigation, partitions: { topic: string; partition: number }[], logger: Logger): Promise<{ topic: string; partition: number }[]> {
+async function electUntilSettled(
+  admin: KafkaAdmin,
+  executor: ReassignmentExecutor,
+  row: Mitigation,
+  partitions: { topic: string; partition: number }[],
+  logger: Logger,
+): Promise<{ topic: string; partition: number }[]> {
   let pending = partitions;
   for (let attempt = 1; ; attempt++) {
-    const failed = await elect(admin, pending, logger);
+    const failed = await executor.electPreferred(pending);
     if (row.kind === 'RESTORE') return failed;
     const key = (p: { topic: string; partition: number }) => `${p.topic}/${p.partition}`;
     const wanted = new Set(partitions.map(key));
     const stillLed = (await partitionsOf(admin)).filter((p) => p.leader === row.nodeId && wanted.has(key(p)));
-    if (stillLed.length === 0 || attempt >= ELECTION_ATTEMPTS) return stillLed.map(({ topic, partition }) => ({ topic, partition }));
+    if (stillLed.length === 0 || attempt >= ELECTION_ATTEMPTS) return stillLed;
     logger.info({ stillLed: stillLed.length, attempt }, 'the broker still leads partitions it should not; electing again');
     await new Promise((resolve) => setTimeout(resolve, ELECTION_RETRY_MS));
-    pending = stillLed.map(({ topic, partition }) => ({ topic, partition }));
+    pending = stillLed;
   }
 }
 
@@ -275,7 +268,7 @@ async function rollBack(deps: DetectorDeps, row: Mitigation, executor: Reassignm
       });
     if (undo.length > 0) {
       await admin.alterPartitionReassignments(undo.map((m) => ({ topic: m.topic, partition: m.partition, replicas: m.fromReplicas })));
-      await elect(admin, undo.map((m) => ({ topic: m.topic, partition: m.partition })), logger);
+      await executor.electPreferred(undo);
     }
     await update(deps, row, {
       state: 'ROLLED_BACK',
